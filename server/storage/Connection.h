@@ -1,0 +1,45 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QVariant>
+
+namespace era::storage {
+
+enum class Dialect { Sqlite, Postgres };
+
+// The rows a statement returned (empty for statements without a result) and how many rows it changed.
+struct Rows {
+    QStringList columns;
+    QList<QVariantList> rows;
+    qint64 affected = 0;
+
+    bool isEmpty() const { return rows.isEmpty(); }
+    qsizetype size() const { return rows.size(); }
+    QVariant at(qsizetype row, qsizetype column) const { return rows.at(row).at(column); }
+    QVariant at(qsizetype row, const QString &column) const { return rows.at(row).at(columns.indexOf(column)); }
+};
+
+// One open connection to a database, used only on the thread that owns it.
+//
+// Statements use $1, $2, ... placeholders in both dialects. Parameters are bound by type: a null QVariant is
+// NULL, bool and integers bind as 64-bit integers, double as a real, QString as text, QByteArray as a blob
+// (bytea). Values come back as qint64, double, QString, QByteArray or a null QVariant. Times are stored as
+// integer milliseconds since the epoch (UTC) and booleans as 0/1 integers, so one schema fits both engines.
+class Connection {
+public:
+    virtual ~Connection() = default;
+
+    virtual Dialect dialect() const = 0;
+
+    // Runs one statement. A failure leaves any enclosing transaction usable only after a rollback (to savepoint).
+    virtual Result<Rows> exec(const QString &sql, const QVariantList &params = {}) = 0;
+
+    // Runs several ';'-separated statements without parameters (migrations, PRAGMAs).
+    virtual Status execScript(const QString &sql) = 0;
+};
+
+} // namespace era::storage

@@ -1,0 +1,132 @@
+#pragma once
+
+#include "core/Event.h"
+#include "core/Result.h"
+#include "storage/Connection.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace era {
+class Metrics;
+}
+
+namespace era::storage {
+
+// The connection as a write job sees it: inside the batch's transaction, with the event log at hand.
+class WriteTx {
+public:
+    virtual ~WriteTx() = default;
+
+    virtual Connection &connection() = 0;
+    Result<Rows> exec(const QString &sql, const QVariantList &params = {})
+    {
+        return connection().exec(sql, params);
+    }
+
+    // Appends an event in this transaction and returns its seq. The event is published on Database::committed
+    // only after the commit is durable, and never if the job fails.
+    virtual Result<qint64> appendEvent(const QString &name, const Audience &audience, const QJsonObject &data) = 0;
+};
+
+struct DatabaseOptions {
+    // "sqlite:/path/to/era.db" (the file is created) or a libpq URL "postgresql://user@host:port/db".
+    QString url;
+    int readers = 2;      // reader connections (each on its own thread)
+    int maxBatch = 512;   // most write jobs that share one commit
+    Metrics *metrics = nullptr; // receives the commit latency histogram and counters when set
+};
+
+class DatabasePrivate;
+
+// One database: a writer thread that runs write jobs in group commits, and reader threads.
+//
+// Callers never block: a job runs on a storage thread and its result is delivered to `context`'s thread
+// through a queued call (dropped if the context is gone). Concurrent write jobs share one transaction and one
+// commit; each job runs inside a savepoint, so a failing job is rolled back alone and reports its error. A
+// write's done callback runs only after the commit is durable (SQLite WAL with synchronous=FULL; PostgreSQL's
+// synchronous commit).
+class Database : public QObject {
+    Q_OBJECT
+public:
+    // Connects, applies pending migrations (each in its own transaction) and starts the storage threads.
+    // Refuses a database whose schema is newer than this binary knows. Blocks: call at start-up only.
+    static Result<std::unique_ptr<Database>> open(const DatabaseOptions &options);
+    ~Database() override;
+
+    Dialect dialect() const;
+    // The schema version after migration, and the newest this binary knows.
+    int schemaVersion() const;
+    static int knownSchemaVersion();
+
+    using WriteJob = std::function<Status(WriteTx &)>;
+    using ReadJob = std::function<Status(Connection &)>;
+    using Done = std::function<void(Status)>;
+
+    // The type-erased forms; most callers use the typed templates below.
+    void submitWrite(QObject *context, WriteJob job, Done done);
+    void submitRead(QObject *context, ReadJob job, Done done);
+
+    template <typename T>
+    void write(QObject *context, std::function<Result<T>(WriteTx &)> job, std::function<void(Result<T>)> done)
+    {
+        auto out = std::make_shared<std::optional<Result<T>>>();
+        submitWrite(
+            context, [job = std::move(job), out](WriteTx &tx) { return keep(job(tx), *out); },
+            [done = std::move(done), out](Status s) { done(s ? std::move(**out) : Result<T>(s.error())); });
+    }
+
+    template <typename T>
+    void read(QObject *context, std::function<Result<T>(Connection &)> job, std::function<void(Result<T>)> done)
+    {
+        auto out = std::make_shared<std::optional<Result<T>>>();
+        submitRead(
+            context, [job = std::move(job), out](Connection &c) { return keep(job(c), *out); },
+            [done = std::move(done), out](Status s) { done(s ? std::move(**out) : Result<T>(s.error())); });
+    }
+
+    // Blocking forms for the command line, start-up and tests. Never call them on a thread that must not wait.
+    template <typename T>
+    Result<T> writeSync(std::function<Result<T>(WriteTx &)> job)
+    {
+        std::optional<Result<T>> out;
+        Status s = submitWriteSync([&](WriteTx &tx) { return keep(job(tx), out); });
+        return s ? std::move(*out) : Result<T>(s.error());
+    }
+    template <typename T>
+    Result<T> readSync(std::function<Result<T>(Connection &)> job)
+    {
+        std::optional<Result<T>> out;
+        Status s = submitReadSync([&](Connection &c) { return keep(job(c), out); });
+        return s ? std::move(*out) : Result<T>(s.error());
+    }
+    Status submitWriteSync(WriteJob job);
+    Status submitReadSync(ReadJob job);
+
+    // Stops taking jobs (later ones fail with code "shutting_down"), finishes and commits what was queued, and
+    // joins the storage threads. Idempotent; the destructor calls it.
+    void close();
+
+Q_SIGNALS:
+    // Emitted on the writer thread after each durable commit with the events appended in it, in seq order.
+    // Connect with Qt::QueuedConnection (the EventBus does).
+    void committed(const era::EventList &events);
+
+private:
+    explicit Database(std::unique_ptr<DatabasePrivate> d);
+
+    template <typename T>
+    static Status keep(Result<T> r, std::optional<Result<T>> &out)
+    {
+        Status s = r ? Status(ok()) : Status(r.error());
+        out.emplace(std::move(r));
+        return s;
+    }
+
+    std::unique_ptr<DatabasePrivate> d;
+};
+
+} // namespace era::storage

@@ -1,0 +1,1 @@
+#include "era/protocol/Protocol.h"
