@@ -1,7 +1,6 @@
 #include "core/Metrics.h"
 
 #include <QMutexLocker>
-
 #include <algorithm>
 
 namespace era {

@@ -4,7 +4,6 @@
 #include <QList>
 #include <QMutex>
 #include <QString>
-
 #include <atomic>
 #include <map>
 #include <memory>

@@ -1,7 +1,7 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QString>
-
 #include <optional>
 #include <utility>
 #include <variant>
@@ -12,6 +12,7 @@ namespace era {
 struct Error {
     QString code;
     QString message;
+    QJsonObject details = {}; // machine-readable extras, e.g. {"retry_after": 30}
 
     friend bool operator==(const Error &, const Error &) = default;
 };
@@ -42,6 +43,9 @@ private:
 struct Done {};
 using Status = Result<Done>;
 
-inline Status ok() { return Done{}; }
+inline Status ok()
+{
+    return Done{};
+}
 
 } // namespace era

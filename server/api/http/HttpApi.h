@@ -1,0 +1,56 @@
+#pragma once
+
+#include "accounts/AccountService.h"
+
+#include <QElapsedTimer>
+#include <QHttpServer>
+#include <QObject>
+#include <functional>
+
+namespace era {
+class Metrics;
+namespace storage {
+class Database;
+}
+} // namespace era
+
+namespace era::api {
+
+class HttpReply;
+
+// The REST routes under /api/v1 plus /healthz and /metrics (docs/openapi.yaml). Handlers are thin: they read
+// the request, call the application service and write its answer.
+class HttpApi : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        qint64 maxBodyBytes = 1 << 20;
+        // Called before /metrics is rendered, to refresh gauges owned by others (open connections...).
+        std::function<void()> refreshGauges;
+    };
+
+    HttpApi(QHttpServer &server, accounts::AccountService &accounts, storage::Database &db, Metrics &metrics,
+            Options options, QObject *parent = nullptr);
+
+    // From now on /healthz answers 503 so that load balancers stop sending work.
+    void setShuttingDown() { m_shuttingDown = true; }
+
+private:
+    using Handler = std::function<void(const QHttpServerRequest &, HttpReply &)>;
+    using AuthedHandler =
+        std::function<void(const accounts::Principal &, const QHttpServerRequest &, HttpReply &)>;
+    void routes();
+    // Runs `handler` after checking the bearer token; answers 401 itself when it is missing or bad.
+    void withPrincipal(const QHttpServerRequest &request, HttpReply reply, AuthedHandler handler);
+    std::optional<QJsonObject> body(const QHttpServerRequest &request, HttpReply &reply) const;
+
+    QHttpServer &m_server;
+    accounts::AccountService &m_accounts;
+    storage::Database &m_db;
+    Metrics &m_metrics;
+    Options m_options;
+    QElapsedTimer m_uptime;
+    bool m_shuttingDown = false;
+};
+
+} // namespace era::api

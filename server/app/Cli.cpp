@@ -1,0 +1,161 @@
+#include "app/Cli.h"
+
+#include "accounts/AccountService.h"
+#include "accounts/Credentials.h"
+#include "storage/Database.h"
+
+#include <QFile>
+#include <cstdio>
+
+namespace era::app {
+
+using namespace Qt::StringLiterals;
+using accounts::AccountService;
+
+// Reads "--name value" pairs after the subcommand's positional words.
+static QHash<QString, QString> options(const QStringList &words, QStringList &rest, QString &problem)
+{
+    QHash<QString, QString> out;
+    for (qsizetype i = 0; i < words.size(); ++i) {
+        const QString &w = words.at(i);
+        if (w == u"--password-stdin"_s) {
+            out.insert(u"password-stdin"_s, u"1"_s);
+        } else if (w.startsWith(u"--"_s)) {
+            const qsizetype eq = w.indexOf(u'=');
+            if (eq > 0) {
+                out.insert(w.mid(2, eq - 2), w.mid(eq + 1));
+            } else if (i + 1 < words.size()) {
+                out.insert(w.mid(2), words.at(++i));
+            } else {
+                problem = u"%1 needs a value"_s.arg(w);
+            }
+        } else {
+            rest.append(w);
+        }
+    }
+    return out;
+}
+
+static QString readPasswordFromStdin()
+{
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(in.readLine()).trimmed();
+}
+
+int runUserCommand(const Config &config, QTextStream &out, QTextStream &err)
+{
+    const QStringList &pos = config.positional();
+    const QString verb = pos.value(1);
+    QStringList rest;
+    QString problem;
+    const auto opts = options(pos.mid(2), rest, problem);
+    if (!problem.isEmpty()) {
+        err << "era-server: " << problem << Qt::endl;
+        return 2;
+    }
+    for (auto it = opts.cbegin(); it != opts.cend(); ++it) {
+        if (!QStringList{u"role"_s, u"name"_s, u"password-stdin"_s}.contains(it.key())) {
+            err << "era-server: unknown option --" << it.key() << " (see --help)" << Qt::endl;
+            return 2;
+        }
+    }
+    const bool needsLogin = verb != u"list"_s;
+    if (!QStringList{u"add"_s, u"passwd"_s, u"list"_s, u"disable"_s, u"enable"_s}.contains(verb) ||
+        (needsLogin && rest.size() != 1) || (!needsLogin && !rest.isEmpty())) {
+        err << "usage: era-server user add LOGIN [--role operator|supervisor|admin] [--name NAME] "
+               "[--password-stdin]\n"
+               "       era-server user passwd LOGIN [--password-stdin]\n"
+               "       era-server user list\n"
+               "       era-server user disable LOGIN | enable LOGIN"
+            << Qt::endl;
+        return 2;
+    }
+
+    storage::DatabaseOptions dbOptions;
+    dbOptions.url = config.string(u"database.url"_s);
+    dbOptions.readers = 1;
+    auto db = storage::Database::open(dbOptions);
+    if (!db) {
+        err << "era-server: " << db.error().message << Qt::endl;
+        return 1;
+    }
+    AccountService::Options accountOptions;
+    accountOptions.hashCost = {quint64(config.integer(u"auth.argon2_ops"_s)),
+                               quint64(config.integer(u"auth.argon2_memory_kib"_s))};
+    AccountService accounts(**db, accountOptions);
+
+    auto fail = [&](const Error &e) {
+        err << "era-server: " << e.message << Qt::endl;
+        return 1;
+    };
+    // A password from stdin when asked for, else a generated one that is printed.
+    auto choosePassword = [&](bool &generated) {
+        generated = !opts.contains(u"password-stdin"_s);
+        return generated ? accounts::credentials::generatePassword() : readPasswordFromStdin();
+    };
+
+    if (verb == u"list"_s) {
+        auto users = accounts.listUsersNow();
+        if (!users)
+            return fail(users.error());
+        out << QStringLiteral("%1  %2  %3  %4  %5\n")
+                   .arg(u"ID"_s, -5)
+                   .arg(u"LOGIN"_s, -24)
+                   .arg(u"ROLE"_s, -10)
+                   .arg(u"STATE"_s, -8)
+                   .arg(u"NAME"_s);
+        for (const accounts::User &u : *users)
+            out << QStringLiteral("%1  %2  %3  %4  %5\n")
+                       .arg(u.id, -5)
+                       .arg(u.login, -24)
+                       .arg(accounts::roleName(u.role), -10)
+                       .arg(u.disabled ? u"disabled"_s : u"active"_s, -8)
+                       .arg(u.displayName);
+        out.flush();
+        return 0;
+    }
+    const QString login = rest.first();
+    if (verb == u"add"_s) {
+        AccountService::NewUser spec;
+        spec.login = login;
+        spec.displayName = opts.value(u"name"_s);
+        const auto role = accounts::roleFromName(opts.value(u"role"_s, u"operator"_s));
+        if (!role)
+            return fail({u"bad_args"_s, u"--role must be operator, supervisor or admin"_s});
+        spec.role = *role;
+        bool generated = false;
+        spec.password = choosePassword(generated);
+        auto user = accounts.createUserNow(spec);
+        if (!user)
+            return fail(user.error());
+        out << "created " << accounts::roleName(user->role) << " '" << user->login << "' (id " << user->id
+            << ")";
+        if (generated)
+            out << " with password: " << spec.password;
+        out << Qt::endl;
+        return 0;
+    }
+    AccountService::UserPatch patch;
+    bool generated = false;
+    if (verb == u"passwd"_s)
+        patch.password = choosePassword(generated);
+    else
+        patch.disabled = verb == u"disable"_s;
+    auto user = accounts.updateUserNow(login, patch);
+    if (!user)
+        return fail(user.error());
+    if (verb == u"passwd"_s) {
+        out << "password of '" << user->login << "' changed; its sessions were ended";
+        if (generated)
+            out << "; new password: " << *patch.password;
+    } else {
+        out << "'" << user->login << "' is now "
+            << (user->disabled ? "disabled; its sessions were ended" : "enabled");
+    }
+    out << Qt::endl;
+    return 0;
+}
+
+} // namespace era::app
