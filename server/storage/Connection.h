@@ -20,7 +20,10 @@ struct Rows {
     bool isEmpty() const { return rows.isEmpty(); }
     qsizetype size() const { return rows.size(); }
     QVariant at(qsizetype row, qsizetype column) const { return rows.at(row).at(column); }
-    QVariant at(qsizetype row, const QString &column) const { return rows.at(row).at(columns.indexOf(column)); }
+    QVariant at(qsizetype row, const QString &column) const
+    {
+        return rows.at(row).at(columns.indexOf(column));
+    }
 };
 
 // One open connection to a database, used only on the thread that owns it.
@@ -29,17 +32,26 @@ struct Rows {
 // NULL, bool and integers bind as 64-bit integers, double as a real, QString as text, QByteArray as a blob
 // (bytea). Values come back as qint64, double, QString, QByteArray or a null QVariant. Times are stored as
 // integer milliseconds since the epoch (UTC) and booleans as 0/1 integers, so one schema fits both engines.
+//
+// Error codes: "unique_violation", "foreign_key_violation", "constraint_violation" (NOT NULL, CHECK),
+// "busy" (SQLite lock timeout), "connection_lost", "bad_parameter" (unsupported type, missing $n) and
+// "sql_error" for everything else; the message carries the engine's own text.
 class Connection {
 public:
     virtual ~Connection() = default;
 
     virtual Dialect dialect() const = 0;
 
-    // Runs one statement. A failure leaves any enclosing transaction usable only after a rollback (to savepoint).
+    // Runs one statement. A failure leaves any enclosing transaction usable only after a rollback (to
+    // savepoint).
     virtual Result<Rows> exec(const QString &sql, const QVariantList &params = {}) = 0;
 
     // Runs several ';'-separated statements without parameters (migrations, PRAGMAs).
     virtual Status execScript(const QString &sql) = 0;
+
+    // Reconnects if the server dropped the connection. Call only between transactions (the storage threads do
+    // before each job or batch).
+    virtual Status recover() { return ok(); }
 };
 
 } // namespace era::storage

@@ -5,7 +5,6 @@
 #include "storage/Connection.h"
 
 #include <QObject>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,14 +28,15 @@ public:
 
     // Appends an event in this transaction and returns its seq. The event is published on Database::committed
     // only after the commit is durable, and never if the job fails.
-    virtual Result<qint64> appendEvent(const QString &name, const Audience &audience, const QJsonObject &data) = 0;
+    virtual Result<qint64> appendEvent(const QString &name, const Audience &audience,
+                                       const QJsonObject &data) = 0;
 };
 
 struct DatabaseOptions {
     // "sqlite:/path/to/era.db" (the file is created) or a libpq URL "postgresql://user@host:port/db".
     QString url;
-    int readers = 2;      // reader connections (each on its own thread)
-    int maxBatch = 512;   // most write jobs that share one commit
+    int readers = 2;            // reader connections (each on its own thread)
+    int maxBatch = 512;         // most write jobs that share one commit
     Metrics *metrics = nullptr; // receives the commit latency histogram and counters when set
 };
 
@@ -61,12 +61,15 @@ public:
     // The schema version after migration, and the newest this binary knows.
     int schemaVersion() const;
     static int knownSchemaVersion();
+    // False once close() has begun: new jobs fail with "shutting_down".
+    bool isOpen() const;
 
     using WriteJob = std::function<Status(WriteTx &)>;
     using ReadJob = std::function<Status(Connection &)>;
     using Done = std::function<void(Status)>;
 
-    // The type-erased forms; most callers use the typed templates below.
+    // The type-erased forms; most callers use the typed templates below. With a null context, `done` runs on
+    // the storage thread itself.
     void submitWrite(QObject *context, WriteJob job, Done done);
     void submitRead(QObject *context, ReadJob job, Done done);
 
@@ -80,7 +83,8 @@ public:
     }
 
     template <typename T>
-    void read(QObject *context, std::function<Result<T>(Connection &)> job, std::function<void(Result<T>)> done)
+    void read(QObject *context, std::function<Result<T>(Connection &)> job,
+              std::function<void(Result<T>)> done)
     {
         auto out = std::make_shared<std::optional<Result<T>>>();
         submitRead(
@@ -88,7 +92,8 @@ public:
             [done = std::move(done), out](Status s) { done(s ? std::move(**out) : Result<T>(s.error())); });
     }
 
-    // Blocking forms for the command line, start-up and tests. Never call them on a thread that must not wait.
+    // Blocking forms for the command line, start-up and tests. Never call them on a thread that must not
+    // wait.
     template <typename T>
     Result<T> writeSync(std::function<Result<T>(WriteTx &)> job)
     {
@@ -106,8 +111,8 @@ public:
     Status submitWriteSync(WriteJob job);
     Status submitReadSync(ReadJob job);
 
-    // Stops taking jobs (later ones fail with code "shutting_down"), finishes and commits what was queued, and
-    // joins the storage threads. Idempotent; the destructor calls it.
+    // Stops taking jobs (later ones fail with code "shutting_down"), finishes and commits what was queued,
+    // and joins the storage threads. Idempotent; the destructor calls it.
     void close();
 
 Q_SIGNALS:

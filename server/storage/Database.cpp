@@ -1,0 +1,440 @@
+#include "storage/Database.h"
+
+#include "core/Metrics.h"
+#include "storage/EventRows.h"
+#include "storage/Migrations.h"
+#include "storage/OpenConnection.h"
+
+#include <QPointer>
+#include <QThread>
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <vector>
+
+namespace era::storage {
+
+namespace {
+
+// Hands a job's status to whoever waits for it; called on a storage thread.
+using Deliver = std::function<void(const Status &)>;
+
+struct WriteItem {
+    Database::WriteJob job;
+    Deliver deliver;
+};
+
+struct ReadItem {
+    Database::ReadJob job;
+    Deliver deliver;
+};
+
+Error shuttingDown()
+{
+    return Error{QStringLiteral("shutting_down"),
+                 QStringLiteral("the database is closing and takes no new jobs")};
+}
+
+// Queues `done` onto `context`'s thread; nothing happens if the context is gone by then.
+Deliver queuedTo(QObject *context, Database::Done done)
+{
+    if (!done)
+        return [](const Status &) {};
+    if (!context) // no thread to go to: the caller asked for the callback on the storage thread
+        return [done = std::move(done)](const Status &s) { done(s); };
+    return [guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
+        if (QObject *target = guard.data())
+            QMetaObject::invokeMethod(
+                target, [done, s] { done(s); }, Qt::QueuedConnection);
+    };
+}
+
+// Blocks a caller of the *Sync forms until a storage thread delivers.
+class SyncWaiter {
+public:
+    Deliver deliverer()
+    {
+        return [this](const Status &s) {
+            std::lock_guard lock(m_mutex);
+            m_status.emplace(s);
+            m_ready.notify_one();
+        };
+    }
+    Status wait()
+    {
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [this] { return m_status.has_value(); });
+        return *m_status;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_ready;
+    std::optional<Status> m_status;
+};
+
+template <typename Job, typename Arg>
+Status runGuarded(const Job &job, Arg &arg)
+{
+    try {
+        return job(arg);
+    } catch (const std::exception &e) {
+        return Error{QStringLiteral("internal"), u"storage job threw: " + QString::fromLocal8Bit(e.what())};
+    } catch (...) {
+        return Error{QStringLiteral("internal"), QStringLiteral("storage job threw an unknown exception")};
+    }
+}
+
+// The WriteTx of one batch: events appended by the batch's jobs collect here until the commit.
+class BatchTx final : public WriteTx {
+public:
+    BatchTx(Connection &c, EventList &events) : m_connection(c), m_events(events) {}
+
+    Connection &connection() override { return m_connection; }
+
+    Result<qint64> appendEvent(const QString &name, const Audience &audience,
+                               const QJsonObject &data) override
+    {
+        Result<Event> e = eventrows::insert(m_connection, name, audience, data);
+        if (!e)
+            return e.error();
+        m_events.append(*e);
+        return e->seq;
+    }
+
+private:
+    Connection &m_connection;
+    EventList &m_events;
+};
+
+} // namespace
+
+class DatabasePrivate {
+public:
+    Database *q = nullptr;
+    DatabaseOptions options;
+    Dialect dialect = Dialect::Sqlite;
+    int schemaVersion = 0;
+
+    std::unique_ptr<Connection> writerConnection;
+    std::vector<std::unique_ptr<Connection>> readerConnections;
+
+    std::mutex mutex; // guards the queues and `closing`
+    std::condition_variable writesWaiting;
+    std::condition_variable readsWaiting;
+    std::deque<WriteItem> writes;
+    std::deque<ReadItem> reads;
+    bool closing = false;
+
+    std::mutex closeMutex; // one close() at a time
+    // Set once in start() and kept until destruction.
+    std::unique_ptr<QThread> writer;
+    std::vector<std::unique_ptr<QThread>> readers;
+
+    void start();
+    void writerLoop();
+    void readerLoop(Connection &c);
+    void runBatch(std::vector<WriteItem> &batch);
+    void recordCommit(std::chrono::steady_clock::duration took, qsizetype jobs, qsizetype failed);
+    bool onStorageThread() const;
+    bool enqueueWrite(WriteItem item);
+    bool enqueueRead(ReadItem item);
+};
+
+void DatabasePrivate::start()
+{
+    writer.reset(QThread::create([this] { writerLoop(); }));
+    writer->setObjectName(QStringLiteral("era-db-writer"));
+    writer->start();
+    for (size_t i = 0; i < readerConnections.size(); ++i) {
+        Connection *c = readerConnections[i].get();
+        readers.emplace_back(QThread::create([this, c] { readerLoop(*c); }));
+        readers.back()->setObjectName(QStringLiteral("era-db-reader-%1").arg(i + 1));
+        readers.back()->start();
+    }
+}
+
+bool DatabasePrivate::onStorageThread() const
+{
+    QThread *current = QThread::currentThread();
+    if (writer.get() == current)
+        return true;
+    return std::any_of(readers.begin(), readers.end(),
+                       [current](const auto &t) { return t.get() == current; });
+}
+
+bool DatabasePrivate::enqueueWrite(WriteItem item)
+{
+    {
+        std::lock_guard lock(mutex);
+        if (closing)
+            return false;
+        writes.push_back(std::move(item));
+    }
+    writesWaiting.notify_one();
+    return true;
+}
+
+bool DatabasePrivate::enqueueRead(ReadItem item)
+{
+    {
+        std::lock_guard lock(mutex);
+        if (closing)
+            return false;
+        reads.push_back(std::move(item));
+    }
+    readsWaiting.notify_one();
+    return true;
+}
+
+void DatabasePrivate::writerLoop()
+{
+    const size_t maxBatch = size_t(qMax(1, options.maxBatch));
+    std::vector<WriteItem> batch;
+    for (;;) {
+        batch.clear();
+        {
+            std::unique_lock lock(mutex);
+            writesWaiting.wait(lock, [this] { return !writes.empty() || closing; });
+            if (writes.empty())
+                return; // closing, and everything queued before it has been committed
+            // Everything that queued up during the previous commit shares this one.
+            const size_t n = std::min(writes.size(), maxBatch);
+            for (size_t i = 0; i < n; ++i) {
+                batch.push_back(std::move(writes.front()));
+                writes.pop_front();
+            }
+        }
+        runBatch(batch);
+    }
+}
+
+void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
+{
+    const auto started = std::chrono::steady_clock::now();
+    Connection &c = *writerConnection;
+    auto failAll = [&](const Error &e) {
+        (void)c.exec(QStringLiteral("ROLLBACK"));
+        for (WriteItem &item : batch)
+            item.deliver(e);
+    };
+
+    if (Status s = c.recover(); !s) {
+        for (WriteItem &item : batch)
+            item.deliver(s.error());
+        return;
+    }
+    // SQLite: take the write lock now rather than at the first write, so no job meets SQLITE_BUSY mid-way.
+    auto begun =
+        c.exec(dialect == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
+    if (!begun) {
+        for (WriteItem &item : batch)
+            item.deliver(begun.error());
+        return;
+    }
+
+    EventList events;
+    BatchTx tx(c, events);
+    std::vector<Status> results;
+    results.reserve(batch.size());
+    qsizetype failed = 0;
+    for (WriteItem &item : batch) {
+        if (auto r = c.exec(QStringLiteral("SAVEPOINT era_job")); !r)
+            return failAll(r.error());
+        const qsizetype mark = events.size();
+        Status s = runGuarded(item.job, static_cast<WriteTx &>(tx));
+        if (s) {
+            if (auto r = c.exec(QStringLiteral("RELEASE SAVEPOINT era_job")); !r)
+                s = r.error();
+        }
+        if (!s) {
+            // Undo this job only; the others in the batch still commit.
+            events.resize(mark);
+            ++failed;
+            auto undone = c.exec(QStringLiteral("ROLLBACK TO SAVEPOINT era_job"));
+            if (undone)
+                undone = c.exec(QStringLiteral("RELEASE SAVEPOINT era_job"));
+            if (!undone)
+                return failAll(undone.error());
+        }
+        results.push_back(std::move(s));
+    }
+
+    if (auto r = c.exec(QStringLiteral("COMMIT")); !r)
+        return failAll(r.error());
+    recordCommit(std::chrono::steady_clock::now() - started, qsizetype(batch.size()), failed);
+
+    if (!events.isEmpty()) {
+        std::sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.seq < b.seq; });
+        Q_EMIT q->committed(events);
+    }
+    for (size_t i = 0; i < batch.size(); ++i)
+        batch[i].deliver(results[i]);
+}
+
+void DatabasePrivate::recordCommit(std::chrono::steady_clock::duration took, qsizetype jobs, qsizetype failed)
+{
+    Metrics *m = options.metrics;
+    if (!m)
+        return;
+    m->histogram("era_commit_latency_seconds").observe(std::chrono::duration<double>(took).count());
+    m->add("era_commits_total");
+    m->add("era_write_jobs_total", {}, double(jobs - failed));
+    if (failed > 0)
+        m->add("era_write_jobs_failed_total", {}, double(failed));
+}
+
+void DatabasePrivate::readerLoop(Connection &c)
+{
+    // One snapshot per read job; READ ONLY so a read job cannot write by mistake.
+    const QString begin = dialect == Dialect::Sqlite
+                              ? QStringLiteral("BEGIN")
+                              : QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    for (;;) {
+        ReadItem item;
+        {
+            std::unique_lock lock(mutex);
+            readsWaiting.wait(lock, [this] { return !reads.empty() || closing; });
+            if (reads.empty())
+                return;
+            item = std::move(reads.front());
+            reads.pop_front();
+        }
+        Status s = c.recover();
+        if (s) {
+            if (auto r = c.exec(begin); !r)
+                s = r.error();
+        }
+        if (s) {
+            s = runGuarded(item.job, c);
+            auto end = c.exec(s ? QStringLiteral("COMMIT") : QStringLiteral("ROLLBACK"));
+            if (s && !end)
+                s = end.error();
+        }
+        item.deliver(s);
+    }
+}
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions &options)
+{
+    qRegisterMetaType<era::Event>();
+    qRegisterMetaType<era::EventList>();
+
+    auto writer = openConnection(options.url);
+    if (!writer)
+        return writer.error();
+    Result<int> version = migrations::apply(**writer);
+    if (!version)
+        return version.error();
+
+    auto d = std::make_unique<DatabasePrivate>();
+    d->options = options;
+    d->dialect = (*writer)->dialect();
+    d->schemaVersion = *version;
+    d->writerConnection = std::move(writer).value();
+    for (int i = 0; i < qMax(1, options.readers); ++i) {
+        ConnectionOptions readerOptions;
+        readerOptions.readOnly = true;
+        auto reader = openConnection(options.url, readerOptions);
+        if (!reader)
+            return reader.error();
+        d->readerConnections.push_back(std::move(reader).value());
+    }
+    if (Metrics *m = options.metrics) {
+        m->describe("era_commits_total", "counter", "Durable commits of the storage writer");
+        m->describe("era_write_jobs_total", "counter", "Write jobs committed (several share one commit)");
+        m->describe("era_commit_latency_seconds", "histogram",
+                    "Time from BEGIN to durable COMMIT of a batch");
+    }
+
+    std::unique_ptr<Database> db(new Database(std::move(d)));
+    db->d->q = db.get();
+    db->d->start();
+    return db;
+}
+
+Database::Database(std::unique_ptr<DatabasePrivate> dd) : d(std::move(dd)) {}
+
+Database::~Database()
+{
+    close();
+}
+
+Dialect Database::dialect() const
+{
+    return d->dialect;
+}
+
+int Database::schemaVersion() const
+{
+    return d->schemaVersion;
+}
+
+int Database::knownSchemaVersion()
+{
+    return migrations::knownVersion();
+}
+
+bool Database::isOpen() const
+{
+    std::lock_guard lock(d->mutex);
+    return !d->closing;
+}
+
+void Database::submitWrite(QObject *context, WriteJob job, Done done)
+{
+    Deliver deliver = queuedTo(context, std::move(done));
+    if (!d->enqueueWrite({std::move(job), deliver}))
+        deliver(shuttingDown());
+}
+
+void Database::submitRead(QObject *context, ReadJob job, Done done)
+{
+    Deliver deliver = queuedTo(context, std::move(done));
+    if (!d->enqueueRead({std::move(job), deliver}))
+        deliver(shuttingDown());
+}
+
+Status Database::submitWriteSync(WriteJob job)
+{
+    if (d->onStorageThread())
+        return Error{QStringLiteral("deadlock"),
+                     QStringLiteral("submitWriteSync called on a storage thread")};
+    SyncWaiter waiter;
+    if (!d->enqueueWrite({std::move(job), waiter.deliverer()}))
+        return shuttingDown();
+    return waiter.wait();
+}
+
+Status Database::submitReadSync(ReadJob job)
+{
+    if (d->onStorageThread())
+        return Error{QStringLiteral("deadlock"), QStringLiteral("submitReadSync called on a storage thread")};
+    SyncWaiter waiter;
+    if (!d->enqueueRead({std::move(job), waiter.deliverer()}))
+        return shuttingDown();
+    return waiter.wait();
+}
+
+void Database::close()
+{
+    {
+        std::lock_guard lock(d->mutex);
+        d->closing = true;
+    }
+    d->writesWaiting.notify_all();
+    d->readsWaiting.notify_all();
+    if (d->onStorageThread())
+        return; // a job cannot wait for its own thread; the owner's close() or destructor joins
+
+    // The thread objects stay until the destructor, so onStorageThread() never races with close().
+    std::lock_guard closing(d->closeMutex);
+    d->writer->wait();
+    for (auto &reader : d->readers)
+        reader->wait();
+}
+
+} // namespace era::storage

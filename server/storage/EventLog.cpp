@@ -1,0 +1,115 @@
+#include "storage/EventLog.h"
+
+#include "storage/EventRows.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace era::storage {
+
+namespace eventrows {
+
+namespace {
+
+QString compactJson(const QJsonDocument &doc)
+{
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+Result<Event> insert(Connection &c, const QString &name, const Audience &audience, const QJsonObject &data)
+{
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+    auto r = c.exec(QStringLiteral("INSERT INTO events (name, audience, data, at) VALUES ($1, $2, $3, $4) "
+                                   "RETURNING seq"),
+                    {name, compactJson(QJsonDocument(QJsonArray::fromStringList(audience))),
+                     compactJson(QJsonDocument(data)), at});
+    if (!r)
+        return r.error();
+    return Event{r->at(0, 0).toLongLong(), name, audience, data, QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)};
+}
+
+Event fromRow(const QVariantList &row)
+{
+    Event e;
+    e.seq = row.at(0).toLongLong();
+    e.name = row.at(1).toString();
+    const QJsonArray audience = QJsonDocument::fromJson(row.at(2).toString().toUtf8()).array();
+    for (const QJsonValue &v : audience)
+        e.audience.append(v.toString());
+    e.data = QJsonDocument::fromJson(row.at(3).toString().toUtf8()).object();
+    e.at = QDateTime::fromMSecsSinceEpoch(row.at(4).toLongLong(), Qt::UTC);
+    return e;
+}
+
+} // namespace eventrows
+
+namespace eventlog {
+
+namespace {
+
+const QString kPrunedThroughKey = QStringLiteral("events_pruned_through");
+
+} // namespace
+
+Result<EventList> readSince(Connection &c, qint64 since, int limit)
+{
+    auto r = c.exec(u"SELECT " + QString::fromUtf16(eventrows::selectColumns) +
+                        u" FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    {since, qMax(0, limit)});
+    if (!r)
+        return r.error();
+    EventList out;
+    out.reserve(r->size());
+    for (const QVariantList &row : std::as_const(r->rows))
+        out.append(eventrows::fromRow(row));
+    return out;
+}
+
+Result<qint64> prunedThrough(Connection &c)
+{
+    auto r = c.exec(QStringLiteral("SELECT value FROM meta WHERE key = $1"), {kPrunedThroughKey});
+    if (!r)
+        return r.error();
+    return r->isEmpty() ? qint64(0) : r->at(0, 0).toString().toLongLong();
+}
+
+Result<qint64> lastSeq(Connection &c)
+{
+    // Pruning never removes the newest event, so MAX(seq) is the last seq unless the log was never written.
+    auto r = c.exec(QStringLiteral("SELECT COALESCE(MAX(seq), 0) FROM events"));
+    if (!r)
+        return r.error();
+    Result<qint64> pruned = prunedThrough(c);
+    if (!pruned)
+        return pruned;
+    return qMax(r->at(0, 0).toLongLong(), *pruned);
+}
+
+Result<qint64> prune(WriteTx &tx, qint64 beforeMs)
+{
+    // Cut by seq so the kept log stays one unbroken tail, even if the clock stepped back at some point.
+    auto cut = tx.exec(QStringLiteral("SELECT MAX(seq) FROM events WHERE at < $1 AND seq < "
+                                      "(SELECT MAX(seq) FROM events)"),
+                       {beforeMs});
+    if (!cut)
+        return cut.error();
+    if (cut->at(0, 0).isNull())
+        return qint64(0);
+    const qint64 through = cut->at(0, 0).toLongLong();
+
+    auto removed = tx.exec(QStringLiteral("DELETE FROM events WHERE seq <= $1"), {through});
+    if (!removed)
+        return removed.error();
+    auto recorded = tx.exec(QStringLiteral("INSERT INTO meta (key, value) VALUES ($1, $2) "
+                                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                            {kPrunedThroughKey, QString::number(through)});
+    if (!recorded)
+        return recorded.error();
+    return removed->affected;
+}
+
+} // namespace eventlog
+
+} // namespace era::storage

@@ -1,0 +1,244 @@
+// Connection on both engines: placeholders, typed binding and the values that come back.
+#include "StorageTestBackend.h"
+#include "storage/Migrations.h"
+#include "storage/OpenConnection.h"
+
+#include <QTest>
+#include <limits>
+
+using namespace era;
+using namespace era::storage;
+
+class ConnectionTest : public QObject {
+    Q_OBJECT
+
+private:
+    StorageTestBackend m_backend;
+    std::unique_ptr<Connection> m_c;
+
+    // Inserts `value` into the column and reads it back.
+    QVariant roundTrip(const QString &column, const QVariant &value)
+    {
+        auto inserted = m_c->exec(u"INSERT INTO sample (" + column + u") VALUES ($1) RETURNING id", {value});
+        if (!inserted) {
+            qWarning("%s", qPrintable(inserted.error().message));
+            return QStringLiteral("<insert failed>");
+        }
+        auto read = m_c->exec(u"SELECT " + column + u" FROM sample WHERE id = $1", {inserted->at(0, 0)});
+        if (!read || read->size() != 1)
+            return QStringLiteral("<select failed>");
+        return read->at(0, 0);
+    }
+
+private Q_SLOTS:
+    void initTestCase_data() { StorageTestBackend::addBackendRows(); }
+
+    void init()
+    {
+        m_backend.prepare();
+        if (QTest::currentTestFailed())
+            return;
+        auto c = openConnection(m_backend.url());
+        ERA_VERIFY_OK(c);
+        m_c = std::move(c).value();
+        const QString table = migrations::expand(
+            QStringLiteral(
+                "CREATE TABLE sample (id {{id}}, i BIGINT, d DOUBLE PRECISION, s TEXT, b {{bytes}})"),
+            m_c->dialect());
+        auto created = m_c->exec(table);
+        ERA_VERIFY_OK(created);
+    }
+
+    void cleanup()
+    {
+        m_c.reset();
+        m_backend.cleanup();
+    }
+
+    void nullRoundTripsAsInvalidVariantInEveryColumn()
+    {
+        for (const QString &column :
+             {QStringLiteral("i"), QStringLiteral("d"), QStringLiteral("s"), QStringLiteral("b")}) {
+            const QVariant v = roundTrip(column, QVariant());
+            QVERIFY2(!v.isValid(), qPrintable(column));
+        }
+    }
+
+    void int64ExtremesRoundTrip_data()
+    {
+        QTest::addColumn<qint64>("value");
+        QTest::newRow("min") << std::numeric_limits<qint64>::min();
+        QTest::newRow("max") << std::numeric_limits<qint64>::max();
+        QTest::newRow("zero") << qint64(0);
+        QTest::newRow("minus one") << qint64(-1);
+        QTest::newRow("above 32 bits") << (qint64(1) << 40);
+    }
+    void int64ExtremesRoundTrip()
+    {
+        QFETCH(qint64, value);
+        const QVariant v = roundTrip(QStringLiteral("i"), value);
+        QCOMPARE(v.typeId(), QMetaType::LongLong);
+        QCOMPARE(v.toLongLong(), value);
+    }
+
+    void doubleRoundTripsExactly_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::newRow("pi") << 3.141592653589793;
+        QTest::newRow("one tenth") << 0.1;
+        QTest::newRow("tiny") << -1e-300;
+        QTest::newRow("largest") << std::numeric_limits<double>::max();
+    }
+    void doubleRoundTripsExactly()
+    {
+        QFETCH(double, value);
+        const QVariant v = roundTrip(QStringLiteral("d"), value);
+        QCOMPARE(v.typeId(), QMetaType::Double);
+        QCOMPARE(v.toDouble(), value); // exact, not fuzzy
+    }
+
+    void textRoundTripsUnicodeAndStaysNotNullWhenEmpty_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::newRow("cyrillic, emoji, cjk") << QStringLiteral("Привет, мир 👋 — ñ 中文 \u00e9");
+        QTest::newRow("quotes and backslash") << QStringLiteral("it's \"quoted\" \\ $1");
+        QTest::newRow("empty") << QStringLiteral("");
+    }
+    void textRoundTripsUnicodeAndStaysNotNullWhenEmpty()
+    {
+        QFETCH(QString, value);
+        const QVariant v = roundTrip(QStringLiteral("s"), value);
+        QCOMPARE(v.typeId(), QMetaType::QString);
+        QCOMPARE(v.toString(), value);
+    }
+
+    void blobWithZeroBytesRoundTrips_data()
+    {
+        QTest::addColumn<QByteArray>("value");
+        QTest::newRow("zero bytes inside") << QByteArray("\0\x01\xff\0abc\0", 8);
+        QByteArray all;
+        for (int i = 0; i < 256; ++i)
+            all.append(char(i));
+        QTest::newRow("every byte value") << all;
+        QTest::newRow("empty") << QByteArray();
+    }
+    void blobWithZeroBytesRoundTrips()
+    {
+        QFETCH(QByteArray, value);
+        const QVariant v = roundTrip(QStringLiteral("b"), value);
+        QCOMPARE(v.typeId(), QMetaType::QByteArray);
+        QCOMPARE(v.toByteArray(), value);
+    }
+
+    void boolBindsAsZeroOrOneInteger()
+    {
+        QCOMPARE(roundTrip(QStringLiteral("i"), true).toLongLong(), qint64(1));
+        QCOMPARE(roundTrip(QStringLiteral("i"), false).toLongLong(), qint64(0));
+    }
+
+    void placeholdersBindByNumberNotByOrderOfAppearance()
+    {
+        auto inserted = m_c->exec(QStringLiteral("INSERT INTO sample (s, i) VALUES ($2, $1) RETURNING s, i"),
+                                  {qint64(7), QStringLiteral("seven")});
+        ERA_VERIFY_OK(inserted);
+        QCOMPARE(inserted->at(0, QStringLiteral("s")).toString(), QStringLiteral("seven"));
+        QCOMPARE(inserted->at(0, QStringLiteral("i")).toLongLong(), qint64(7));
+    }
+
+    void repeatedPlaceholderBindsTheSameValue()
+    {
+        auto r = m_c->exec(QStringLiteral("SELECT $1 + $1"), {21});
+        ERA_VERIFY_OK(r);
+        QCOMPARE(r->at(0, 0).toLongLong(), qint64(42));
+    }
+
+    void placeholderWithoutValueIsAnError()
+    {
+        auto r = m_c->exec(QStringLiteral("SELECT $1 + $2"), {1});
+        QVERIFY(!r);
+        QVERIFY(!r.error().message.isEmpty());
+    }
+
+    void countComesBackAsInteger()
+    {
+        auto r = m_c->exec(QStringLiteral("SELECT COUNT(*) FROM sample"));
+        ERA_VERIFY_OK(r);
+        QCOMPARE(r->columns.size(), 1);
+        QCOMPARE(r->at(0, 0).typeId(), QMetaType::LongLong);
+        QCOMPARE(r->at(0, 0).toLongLong(), qint64(0));
+    }
+
+    void affectedCountsTheRowsAStatementChanged()
+    {
+        for (int i = 0; i < 3; ++i) {
+            auto r = m_c->exec(QStringLiteral("INSERT INTO sample (i) VALUES ($1)"), {i});
+            ERA_VERIFY_OK(r);
+            QCOMPARE(r->affected, qint64(1));
+        }
+        auto updated =
+            m_c->exec(QStringLiteral("UPDATE sample SET s = $1 WHERE i >= $2"), {QStringLiteral("x"), 1});
+        QVERIFY(updated);
+        QCOMPARE(updated->affected, qint64(2));
+        auto selected = m_c->exec(QStringLiteral("SELECT * FROM sample"));
+        QVERIFY(selected);
+        QCOMPARE(selected->size(), 3);
+        QCOMPARE(selected->affected, qint64(0));
+        auto deleted = m_c->exec(QStringLiteral("DELETE FROM sample"));
+        QVERIFY(deleted);
+        QCOMPARE(deleted->affected, qint64(3));
+    }
+
+    void uniqueViolationHasItsOwnErrorCode()
+    {
+        QVERIFY(m_c->execScript(QStringLiteral("CREATE TABLE names (name TEXT PRIMARY KEY);")));
+        QVERIFY(m_c->exec(QStringLiteral("INSERT INTO names (name) VALUES ($1)"), {QStringLiteral("a")}));
+        auto again = m_c->exec(QStringLiteral("INSERT INTO names (name) VALUES ($1)"), {QStringLiteral("a")});
+        QVERIFY(!again);
+        QCOMPARE(again.error().code, QStringLiteral("unique_violation"));
+    }
+
+    void syntaxErrorMessageCarriesTheEngineText()
+    {
+        auto r = m_c->exec(QStringLiteral("SELEKT 1"));
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, QStringLiteral("sql_error"));
+        QVERIFY2(r.error().message.contains(u"syntax error"), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(u"SELEKT"), qPrintable(r.error().message));
+    }
+
+    void unsupportedParameterTypeIsRefused()
+    {
+        auto r =
+            m_c->exec(QStringLiteral("SELECT $1"), {QVariant::fromValue(QStringList{QStringLiteral("x")})});
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, QStringLiteral("bad_parameter"));
+    }
+
+    void execScriptRunsSeveralStatements()
+    {
+        Status s = m_c->execScript(QStringLiteral("INSERT INTO sample (i) VALUES (1); INSERT INTO sample (i) "
+                                                  "VALUES (2);"));
+        ERA_VERIFY_OK(s);
+        auto r = m_c->exec(QStringLiteral("SELECT SUM(i) FROM sample"));
+        QVERIFY(r);
+        QCOMPARE(r->at(0, 0).toLongLong(), qint64(3));
+    }
+
+    void failedStatementIsUndoneByRollbackToSavepoint()
+    {
+        QVERIFY(m_c->exec(QStringLiteral("BEGIN")));
+        QVERIFY(m_c->exec(QStringLiteral("INSERT INTO sample (i) VALUES (1)")));
+        QVERIFY(m_c->exec(QStringLiteral("SAVEPOINT s")));
+        QVERIFY(m_c->exec(QStringLiteral("INSERT INTO sample (i) VALUES (2)")));
+        QVERIFY(!m_c->exec(QStringLiteral("INSERT INTO nowhere (i) VALUES (3)")));
+        QVERIFY(m_c->exec(QStringLiteral("ROLLBACK TO SAVEPOINT s")));
+        QVERIFY(m_c->exec(QStringLiteral("COMMIT")));
+        auto r = m_c->exec(QStringLiteral("SELECT i FROM sample"));
+        QVERIFY(r);
+        QCOMPARE(r->size(), 1);
+        QCOMPARE(r->at(0, 0).toLongLong(), qint64(1));
+    }
+};
+
+QTEST_GUILESS_MAIN(ConnectionTest)
+#include "tst_connection.moc"

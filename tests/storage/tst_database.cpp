@@ -1,0 +1,417 @@
+// Database: group commit, per-job savepoints, publication of committed events, delivery and shutdown.
+#include "StorageTestBackend.h"
+#include "storage/Database.h"
+#include "storage/EventLog.h"
+
+#include <QScopeGuard>
+#include <QTest>
+#include <QThread>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace era;
+using namespace era::storage;
+
+namespace {
+
+// Holds the writer inside a job until the test lets it go, so that the jobs queued meanwhile form one batch.
+class Gate {
+public:
+    Status holdWriter()
+    {
+        std::unique_lock lock(m_mutex);
+        m_entered = true;
+        m_changed.wait(lock, [this] { return m_open; });
+        return ok();
+    }
+    bool writerIsHeld()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_entered;
+    }
+    void open()
+    {
+        std::lock_guard lock(m_mutex);
+        m_open = true;
+        m_changed.notify_all();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_entered = false;
+    bool m_open = false;
+};
+
+Status insertItem(WriteTx &tx, const QString &label)
+{
+    auto r = tx.exec(QStringLiteral("INSERT INTO items (label) VALUES ($1)"), {label});
+    return r ? Status(ok()) : Status(r.error());
+}
+
+} // namespace
+
+class DatabaseTest : public QObject {
+    Q_OBJECT
+
+private:
+    StorageTestBackend m_backend;
+
+    std::unique_ptr<Database> open(Metrics *metrics = nullptr)
+    {
+        DatabaseOptions options;
+        options.url = m_backend.url();
+        options.metrics = metrics;
+        auto db = Database::open(options);
+        if (!db) {
+            qWarning("open failed: %s", qPrintable(db.error().message));
+            return nullptr;
+        }
+        return std::move(db).value();
+    }
+
+    qint64 count(Database &db, const QString &where = QStringLiteral("1 = 1"),
+                 const QVariantList &params = {})
+    {
+        auto n = db.readSync<qint64>([&](Connection &c) -> Result<qint64> {
+            auto r = c.exec(u"SELECT COUNT(*) FROM items WHERE " + where, params);
+            if (!r)
+                return r.error();
+            return r->at(0, 0).toLongLong();
+        });
+        return n ? *n : -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase_data() { StorageTestBackend::addBackendRows(); }
+
+    void init()
+    {
+        m_backend.prepare();
+        if (QTest::currentTestFailed())
+            return;
+        auto db = open();
+        QVERIFY(db);
+        Status created = db->submitWriteSync([](WriteTx &tx) -> Status {
+            auto r = tx.exec(QStringLiteral("CREATE TABLE items (label TEXT PRIMARY KEY)"));
+            return r ? Status(ok()) : Status(r.error());
+        });
+        ERA_VERIFY_OK(created);
+    }
+
+    void cleanup() { m_backend.cleanup(); }
+
+    void concurrentWritersShareCommits()
+    {
+        Metrics metrics;
+        auto db = open(&metrics);
+        QVERIFY(db);
+
+        constexpr int threads = 4, perThread = 50, total = threads * perThread;
+        QObject context;
+        int done = 0, failed = 0;
+        std::vector<std::thread> submitters;
+        for (int t = 0; t < threads; ++t) {
+            submitters.emplace_back([&, t] {
+                for (int i = 0; i < perThread; ++i) {
+                    const QString label = QStringLiteral("t%1-%2").arg(t).arg(i);
+                    db->submitWrite(
+                        &context, [label](WriteTx &tx) { return insertItem(tx, label); },
+                        [&](Status s) {
+                            ++done;
+                            failed += s ? 0 : 1;
+                        });
+                }
+            });
+        }
+        for (auto &t : submitters)
+            t.join();
+        QTRY_COMPARE_WITH_TIMEOUT(done, total, 60000);
+        QCOMPARE(failed, 0);
+        QCOMPARE(count(*db), qint64(total));
+
+        const double commits = counterValue(metrics, "era_commits_total");
+        QCOMPARE(counterValue(metrics, "era_write_jobs_total"), double(total));
+        QVERIFY2(commits >= 1 && commits < total, qPrintable(QString::number(commits)));
+        QCOMPARE(metrics.histogram("era_commit_latency_seconds").count(), quint64(commits));
+    }
+
+    void doneFiresOnlyAfterTheWriteIsVisibleToReaders()
+    {
+        auto db = open();
+        QVERIFY(db);
+        constexpr int total = 100;
+        QObject context;
+        int done = 0, visible = 0;
+        for (int i = 0; i < total; ++i) {
+            const QString label = QStringLiteral("item-%1").arg(i);
+            db->submitWrite(
+                &context, [label](WriteTx &tx) { return insertItem(tx, label); },
+                [&, label](Status s) {
+                    ++done;
+                    if (s && count(*db, QStringLiteral("label = $1"), {label}) == 1)
+                        ++visible;
+                });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(done, total, 60000);
+        QCOMPARE(visible, total);
+    }
+
+    void failingJobRollsBackAloneAndItsEventsAreNotPublished()
+    {
+        Metrics metrics;
+        auto db = open(&metrics);
+        QVERIFY(db);
+        QObject receiver;
+        EventList published;
+        connect(
+            db.get(), &Database::committed, &receiver, [&](const EventList &events) { published += events; },
+            Qt::QueuedConnection);
+
+        auto gate = std::make_shared<Gate>();
+        auto release = qScopeGuard([gate] { gate->open(); });
+        db->submitWrite(nullptr, [gate](WriteTx &) { return gate->holdWriter(); }, {});
+        QTRY_VERIFY(gate->writerIsHeld());
+        const double commitsBefore = counterValue(metrics, "era_commits_total");
+
+        QObject context;
+        QList<Status> results(3, Status(ok()));
+        int done = 0;
+        auto job = [](const QString &label, bool fail) {
+            return [label, fail](WriteTx &tx) -> Status {
+                if (Status s = insertItem(tx, label); !s)
+                    return s;
+                if (auto e = tx.appendEvent(u"test." + label, {QStringLiteral("all")}, {}); !e)
+                    return e.error();
+                if (fail) // a duplicate key: the statement fails inside the batch's transaction
+                    return insertItem(tx, label);
+                return ok();
+            };
+        };
+        for (int i = 0; i < 3; ++i) {
+            const QString label =
+                QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}[i];
+            db->submitWrite(&context, job(label, label == u"b"), [&, i](Status s) {
+                results[i] = s;
+                ++done;
+            });
+        }
+        gate->open();
+        QTRY_COMPARE(done, 3);
+
+        QVERIFY(results[0]);
+        QVERIFY(!results[1]);
+        QCOMPARE(results[1].error().code, QStringLiteral("unique_violation"));
+        QVERIFY(results[2]);
+        // The held job's batch plus one batch for a, b and c.
+        QCOMPARE(counterValue(metrics, "era_commits_total"), commitsBefore + 2);
+
+        QCOMPARE(count(*db), qint64(2));
+        QCOMPARE(count(*db, QStringLiteral("label = $1"), {QStringLiteral("b")}), qint64(0));
+        QTRY_COMPARE(published.size(), 2);
+        QCOMPARE(published[0].name, QStringLiteral("test.a"));
+        QCOMPARE(published[1].name, QStringLiteral("test.c"));
+        auto stored = db->readSync<EventList>([](Connection &c) { return eventlog::readSince(c, 0, 100); });
+        QVERIFY(stored);
+        QCOMPARE(stored->size(), 2);
+        QCOMPARE(stored->at(0).name, QStringLiteral("test.a"));
+        QCOMPARE(stored->at(1).name, QStringLiteral("test.c"));
+    }
+
+    void committedDeliversEventsInSeqOrderWithoutGaps()
+    {
+        auto db = open();
+        QVERIFY(db);
+        QObject receiver;
+        QList<EventList> batches;
+        qsizetype received = 0;
+        connect(
+            db.get(), &Database::committed, &receiver,
+            [&](const EventList &events) {
+                batches.append(events);
+                received += events.size();
+            },
+            Qt::QueuedConnection);
+
+        constexpr int threads = 4, perThread = 25, eventsPerJob = 2;
+        std::vector<std::thread> submitters;
+        for (int t = 0; t < threads; ++t) {
+            submitters.emplace_back([&, t] {
+                for (int i = 0; i < perThread; ++i) {
+                    db->submitWrite(nullptr,
+                                    [t, i](WriteTx &tx) -> Status {
+                                        for (int k = 0; k < eventsPerJob; ++k) {
+                                            auto e = tx.appendEvent(
+                                                QStringLiteral("test.tick"), {QStringLiteral("all")},
+                                                {{QStringLiteral("t"), t}, {QStringLiteral("i"), i}});
+                                            if (!e)
+                                                return e.error();
+                                        }
+                                        return ok();
+                                    },
+                                    {});
+                }
+            });
+        }
+        for (auto &t : submitters)
+            t.join();
+        QTRY_COMPARE_WITH_TIMEOUT(received, qsizetype(threads * perThread * eventsPerJob), 60000);
+
+        qint64 previous = 0;
+        for (const EventList &batch : std::as_const(batches)) {
+            QVERIFY(!batch.isEmpty());
+            for (const Event &e : batch) {
+                if (previous != 0)
+                    QCOMPARE(e.seq, previous + 1);
+                previous = e.seq;
+            }
+        }
+        auto last = db->readSync<qint64>([](Connection &c) { return eventlog::lastSeq(c); });
+        QVERIFY(last);
+        QCOMPARE(*last, previous);
+    }
+
+    void closeFinishesQueuedWritesAndRefusesLaterOnes()
+    {
+        auto db = open();
+        QVERIFY(db);
+        auto gate = std::make_shared<Gate>();
+        auto release = qScopeGuard([gate] { gate->open(); });
+        db->submitWrite(nullptr, [gate](WriteTx &) { return gate->holdWriter(); }, {});
+        QTRY_VERIFY(gate->writerIsHeld());
+
+        QObject context;
+        int succeeded = 0;
+        for (int i = 0; i < 10; ++i) {
+            const QString label = QStringLiteral("queued-%1").arg(i);
+            db->submitWrite(
+                &context, [label](WriteTx &tx) { return insertItem(tx, label); },
+                [&](Status s) { succeeded += s ? 1 : 0; });
+        }
+
+        std::thread closer([&] { db->close(); });
+        QTRY_VERIFY(!db->isOpen());
+        gate->open();
+        closer.join();
+        QTRY_COMPARE(succeeded, 10);
+
+        Status late = db->submitWriteSync([](WriteTx &tx) { return insertItem(tx, QStringLiteral("late")); });
+        QVERIFY(!late);
+        QCOMPARE(late.error().code, QStringLiteral("shutting_down"));
+        std::optional<Status> lateAsync;
+        db->submitWrite(
+            &context, [](WriteTx &tx) { return insertItem(tx, QStringLiteral("late")); },
+            [&](Status s) { lateAsync = s; });
+        QTRY_VERIFY(lateAsync.has_value());
+        QCOMPARE(lateAsync->error().code, QStringLiteral("shutting_down"));
+        Status lateRead = db->submitReadSync([](Connection &) { return ok(); });
+        QCOMPARE(lateRead.error().code, QStringLiteral("shutting_down"));
+
+        db->close(); // again: nothing happens
+        db.reset();
+        auto reopened = open();
+        QVERIFY(reopened);
+        QCOMPARE(count(*reopened), qint64(10));
+    }
+
+    void callbackIsDroppedWhenContextDiesBeforeTheCommit()
+    {
+        auto db = open();
+        QVERIFY(db);
+        auto gate = std::make_shared<Gate>();
+        auto release = qScopeGuard([gate] { gate->open(); });
+        db->submitWrite(nullptr, [gate](WriteTx &) { return gate->holdWriter(); }, {});
+        QTRY_VERIFY(gate->writerIsHeld());
+
+        bool called = false;
+        auto *context = new QObject;
+        db->submitWrite(
+            context, [](WriteTx &tx) { return insertItem(tx, QStringLiteral("orphan")); },
+            [&](Status) { called = true; });
+        delete context;
+        gate->open();
+        QVERIFY(db->submitWriteSync([](WriteTx &) { return ok(); })); // the orphan's batch is done by now
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        QVERIFY(!called);
+        QCOMPARE(count(*db), qint64(1)); // the write itself still happened
+    }
+
+    void callbackIsDroppedWhenContextDiesAfterDeliveryWasQueued()
+    {
+        auto db = open();
+        QVERIFY(db);
+        bool called = false;
+        auto *context = new QObject;
+        db->submitWrite(
+            context, [](WriteTx &tx) { return insertItem(tx, QStringLiteral("orphan")); },
+            [&](Status) { called = true; });
+        QVERIFY(db->submitWriteSync([](WriteTx &) { return ok(); })); // delivery is posted by now
+        delete context;
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        QVERIFY(!called);
+    }
+
+    void readResultArrivesOnTheContextThread()
+    {
+        auto db = open();
+        QVERIFY(db);
+        QObject context;
+        QThread *jobThread = nullptr;
+        QThread *doneThread = nullptr;
+        std::optional<Result<qint64>> result;
+        db->read<qint64>(
+            &context,
+            [&](Connection &c) -> Result<qint64> {
+                jobThread = QThread::currentThread();
+                auto r = c.exec(QStringLiteral("SELECT 40 + 2"));
+                if (!r)
+                    return r.error();
+                return r->at(0, 0).toLongLong();
+            },
+            [&](Result<qint64> r) {
+                doneThread = QThread::currentThread();
+                result.emplace(std::move(r));
+            });
+        QTRY_VERIFY(result.has_value());
+        QVERIFY(*result);
+        QCOMPARE(**result, qint64(42));
+        QVERIFY(jobThread != QThread::currentThread());
+        QCOMPARE(doneThread, QThread::currentThread());
+    }
+
+    void writeTemplateDeliversTheJobValue()
+    {
+        auto db = open();
+        QVERIFY(db);
+        QObject context;
+        std::optional<Result<qint64>> seq;
+        db->write<qint64>(
+            &context,
+            [](WriteTx &tx) {
+                return tx.appendEvent(QStringLiteral("test.one"), {QStringLiteral("all")}, {});
+            },
+            [&](Result<qint64> r) { seq.emplace(std::move(r)); });
+        QTRY_VERIFY(seq.has_value());
+        QVERIFY(*seq);
+        QVERIFY(**seq > 0);
+    }
+
+    void readJobsCannotWrite()
+    {
+        auto db = open();
+        QVERIFY(db);
+        Status s = db->submitReadSync([](Connection &c) -> Status {
+            auto r = c.exec(QStringLiteral("INSERT INTO items (label) VALUES ('x')"));
+            return r ? Status(ok()) : Status(r.error());
+        });
+        QVERIFY(!s);
+        QCOMPARE(count(*db), qint64(0));
+    }
+};
+
+QTEST_GUILESS_MAIN(DatabaseTest)
+#include "tst_database.moc"
