@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QByteArray>
+#include <QTcpSocket>
+#include <optional>
+
+// A hand-driven WebSocket client over a plain QTcpSocket: it can break the protocol on purpose and
+// never answers pings by itself. Waits spin the event loop (the server runs in the same thread).
+class RawWebSocketClient {
+public:
+    struct Frame {
+        quint8 opcode = 0;
+        bool fin = false;
+        QByteArray payload;
+        quint16 closeCode() const;
+    };
+
+    bool connectTo(quint16 port);
+    bool upgrade(quint16 port, const QByteArray &path = "/api/v1/ws");
+    void sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }
+    void sendFrame(quint8 firstByte, const QByteArray &payload, bool masked = true);
+    std::optional<Frame> nextFrame(int timeoutMs = 5000);
+    // Everything received until the server closes the connection (or the timeout).
+    QByteArray readUntilClosed(int timeoutMs = 5000);
+    bool waitForDisconnect(int timeoutMs = 5000);
+    QTcpSocket &socket() { return m_socket; }
+
+    static QByteArray frame(quint8 firstByte, const QByteArray &payload, bool masked = true);
+
+private:
+    std::optional<Frame> takeFrame();
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
