@@ -212,59 +212,61 @@ void DatabasePrivate::writerLoop()
     }
 }
 
+// Each job runs under the savepoint era_job, so a failing job is undone alone. Statements are merged where
+// the outcome stays unambiguous ("RELEASE; SAVEPOINT" between jobs, "RELEASE; COMMIT" at the end): on
+// PostgreSQL every statement is a round trip, and those, not the fsync, bound a large batch.
 void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
 {
     const auto started = std::chrono::steady_clock::now();
     Connection &c = *writerConnection;
-    auto failAll = [&](const Error &e) {
-        (void)c.exec(QStringLiteral("ROLLBACK"));
+    auto deliverAll = [&](const Error &e) {
         for (WriteItem &item : batch)
             item.deliver(e);
     };
+    auto failAll = [&](const Error &e) {
+        (void)c.exec(QStringLiteral("ROLLBACK"));
+        deliverAll(e);
+    };
 
-    if (Status s = c.recover(); !s) {
-        for (WriteItem &item : batch)
-            item.deliver(s.error());
-        return;
-    }
+    if (Status s = c.recover(); !s)
+        return deliverAll(s.error());
     // SQLite: take the write lock now rather than at the first write, so no job meets SQLITE_BUSY mid-way.
-    auto begun =
-        c.exec(dialect == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN"));
-    if (!begun) {
-        for (WriteItem &item : batch)
-            item.deliver(begun.error());
-        return;
-    }
+    if (Status s =
+            c.execScript(dialect == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE; SAVEPOINT era_job;")
+                                                    : QStringLiteral("BEGIN; SAVEPOINT era_job;"));
+        !s)
+        return failAll(s.error());
 
     EventList events;
     BatchTx tx(c, events);
     std::vector<Status> results;
     results.reserve(batch.size());
     qsizetype failed = 0;
-    for (WriteItem &item : batch) {
-        if (auto r = c.exec(QStringLiteral("SAVEPOINT era_job")); !r)
-            return failAll(r.error());
+    bool committed = false;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const bool last = i + 1 == batch.size();
         const qsizetype mark = events.size();
-        Status s = runGuarded(item.job, static_cast<WriteTx &>(tx));
+        Status s = runGuarded(batch[i].job, static_cast<WriteTx &>(tx));
         if (s) {
-            if (auto r = c.exec(QStringLiteral("RELEASE SAVEPOINT era_job")); !r)
-                s = r.error();
+            // A failure here is the job's (e.g. it ignored a failed statement and PostgreSQL aborted the
+            // transaction) as long as the savepoint still exists; ROLLBACK TO below finds out.
+            s = c.execScript(last ? QStringLiteral("RELEASE SAVEPOINT era_job; COMMIT;")
+                                  : QStringLiteral("RELEASE SAVEPOINT era_job; SAVEPOINT era_job;"));
+            committed = last && s;
         }
         if (!s) {
-            // Undo this job only; the others in the batch still commit.
+            // Undo this job only; the savepoint stays and serves the next job.
             events.resize(mark);
             ++failed;
-            auto undone = c.exec(QStringLiteral("ROLLBACK TO SAVEPOINT era_job"));
-            if (undone)
-                undone = c.exec(QStringLiteral("RELEASE SAVEPOINT era_job"));
-            if (!undone)
-                return failAll(undone.error());
+            if (auto undone = c.exec(QStringLiteral("ROLLBACK TO SAVEPOINT era_job")); !undone)
+                return failAll(s.error());
         }
         results.push_back(std::move(s));
     }
-
-    if (auto r = c.exec(QStringLiteral("COMMIT")); !r)
-        return failAll(r.error());
+    if (!committed) {
+        if (auto r = c.exec(QStringLiteral("COMMIT")); !r)
+            return failAll(r.error());
+    }
     recordCommit(std::chrono::steady_clock::now() - started, qsizetype(batch.size()), failed);
 
     if (!events.isEmpty()) {

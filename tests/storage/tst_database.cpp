@@ -220,6 +220,43 @@ private Q_SLOTS:
         QCOMPARE(stored->at(1).name, QStringLiteral("test.c"));
     }
 
+    void jobThatSwallowsAFailedStatementDoesNotTakeTheBatchDown()
+    {
+        auto db = open();
+        QVERIFY(db);
+        auto gate = std::make_shared<Gate>();
+        auto release = qScopeGuard([gate] { gate->open(); });
+        db->submitWrite(nullptr, [gate](WriteTx &) { return gate->holdWriter(); }, {});
+        QTRY_VERIFY(gate->writerIsHeld());
+
+        QObject context;
+        QList<Status> results(3, Status(ok()));
+        int done = 0;
+        const QStringList labels{QStringLiteral("first"), QStringLiteral("sloppy"), QStringLiteral("last")};
+        for (int i = 0; i < 3; ++i) {
+            const QString label = labels[i];
+            db->submitWrite(
+                &context,
+                [label](WriteTx &tx) -> Status {
+                    if (label == u"sloppy") // PostgreSQL aborts the transaction here; the job ignores it
+                        (void)tx.exec(QStringLiteral("INSERT INTO nowhere VALUES (1)"));
+                    return insertItem(tx, label);
+                },
+                [&, i](Status s) {
+                    results[i] = s;
+                    ++done;
+                });
+        }
+        gate->open();
+        QTRY_COMPARE(done, 3);
+        QVERIFY(results[0]);
+        QVERIFY(results[2]);
+        QCOMPARE(count(*db, QStringLiteral("label <> $1"), {QStringLiteral("sloppy")}), qint64(2));
+        // Whatever the engine made of the sloppy job, its outcome and the stored rows agree.
+        QCOMPARE(count(*db, QStringLiteral("label = $1"), {QStringLiteral("sloppy")}),
+                 qint64(results[1] ? 1 : 0));
+    }
+
     void committedDeliversEventsInSeqOrderWithoutGaps()
     {
         auto db = open();
