@@ -289,11 +289,12 @@ int main(int argc, char **argv)
                         QString::number(rows),           QStringLiteral("--single-rows"),
                         QString::number(single),         QStringLiteral("--concurrency"),
                         parser.value(concurrencyOption)};
-    if (parser.isSet(dirOption))
-        command << QStringLiteral("--dir") << dir;
     if (parser.isSet(noSqliteOption))
         command << QStringLiteral("--no-sqlite");
-    out << "\nreproduce: bench/storage/run.sh " << command.mid(1).join(u' ')
-        << "\n       or: " << command.join(u' ') << (pgUrl.isEmpty() ? "" : " --pg postgresql://...") << '\n';
+    // run.sh picks its own --dir and --pg.
+    out << "\nreproduce: bench/storage/run.sh " << command.mid(1).join(u' ') << '\n';
+    if (parser.isSet(dirOption))
+        command << QStringLiteral("--dir") << dir;
+    out << "       or: " << command.join(u' ') << (pgUrl.isEmpty() ? "" : " --pg postgresql://...") << '\n';
     return 0;
 }
