@@ -12,6 +12,7 @@ struct ConnectionSettings {
     qint64 heartbeatMs = 30'000;
     qint64 idleMs = 75'000;
     qint64 headTimeoutMs = 10'000;
+    qint64 httpIdleMs = 60'000;  // a keep-alive HTTP connection with no request this long is closed
     qint64 closeGraceMs = 3'000; // how long a closing peer may take to answer before the socket goes
 };
 
@@ -22,6 +23,8 @@ class SweptConnection {
 public:
     virtual ~SweptConnection();
     virtual void sweep(qint64 nowMs) = 0;
+    // The owner is going away: drop the connection now (peers still signal closed()).
+    virtual void abandon() { delete this; }
 
 protected:
     void leaveSweep();

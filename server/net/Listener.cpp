@@ -63,35 +63,71 @@ private:
     QPointer<Listener> m_listener;
 };
 
-// Sockets handed to QHttpServer count themselves as open HTTP connections until they are destroyed
-// (QHttpServer may disconnect() every signal of a socket, so a destroyed() connection is not enough).
-class CountedTcpSocket final : public QTcpSocket {
+// A socket handed to QHttpServer: counts itself as an open HTTP connection until it is destroyed
+// (QHttpServer may disconnect() every signal of a socket, so destroyed() is not enough), and closes
+// itself when a keep-alive connection stays idle (QHttpServer 6.4 never does).
+class HttpIdleWatch final : public SweptConnection {
 public:
-    explicit CountedTcpSocket(Listener *listener) : m_listener(listener) { ++listener->m_httpConnections; }
-    ~CountedTcpSocket() override
+    explicit HttpIdleWatch(QTcpSocket *socket) : m_socket(socket) {}
+
+    void start(Listener *listener)
     {
+        m_listener = listener;
+        ++listener->m_httpConnections;
+        listener->m_sweep.add(this);
+        touch();
+        m_connections[0] = QObject::connect(m_socket, &QIODevice::readyRead, m_socket, [this] { touch(); });
+        m_connections[1] =
+            QObject::connect(m_socket, &QIODevice::bytesWritten, m_socket, [this] { touch(); });
+    }
+    void stop()
+    {
+        for (const auto &c : m_connections)
+            QObject::disconnect(c);
         if (m_listener)
             --m_listener->m_httpConnections;
+        m_listener = nullptr;
+        leaveSweep();
+    }
+    void touch() { m_lastActivityMs = ConnectionSweep::nowMs(); }
+
+    void sweep(qint64 nowMs) override
+    {
+        if (nowMs - m_lastActivityMs >= m_listener->m_settings.httpIdleMs && m_socket->bytesToWrite() == 0) {
+            touch(); // give disconnectFromHost() its time before asking again
+            m_socket->disconnectFromHost();
+        }
+    }
+    void abandon() override
+    {
+        stop();
+        m_socket->abort();
     }
 
 private:
+    QTcpSocket *m_socket;
     QPointer<Listener> m_listener;
+    QMetaObject::Connection m_connections[2];
+    qint64 m_lastActivityMs = 0;
+};
+
+class CountedTcpSocket final : public QTcpSocket {
+public:
+    explicit CountedTcpSocket(Listener *listener) : m_watch(this) { m_watch.start(listener); }
+    ~CountedTcpSocket() override { m_watch.stop(); }
+
+private:
+    HttpIdleWatch m_watch;
 };
 
 class CountedSslSocket final : public QSslSocket {
 public:
-    explicit CountedSslSocket(Listener *listener) : m_listener(listener) {}
-    ~CountedSslSocket() override { setCounted(false); }
-    void setCounted(bool counted)
-    {
-        if (m_listener && counted != m_counted)
-            m_listener->m_httpConnections += counted ? 1 : -1;
-        m_counted = counted;
-    }
+    CountedSslSocket() : m_watch(this) {}
+    ~CountedSslSocket() override { m_watch.stop(); }
+    void countAsHttp(Listener *listener) { m_watch.start(listener); }
 
 private:
-    QPointer<Listener> m_listener;
-    bool m_counted = false;
+    HttpIdleWatch m_watch;
 };
 
 // A plain connection whose first request head has not fully arrived. The head is peeked with
@@ -244,7 +280,7 @@ public:
     {
         ++m_listener->m_pendingHeads;
         m_listener->m_sweep.add(this);
-        m_socket = new CountedSslSocket(listener);
+        m_socket = new CountedSslSocket;
         if (!m_socket->setSocketDescriptor(fd)) {
             ::close(int(fd));
             QMetaObject::invokeMethod(
@@ -308,7 +344,7 @@ private:
             listener->m_tlsUpgradeHeads.insert(peerKey(socket->peerAddress(), socket->peerPort()),
                                                peeked.first(end));
         else
-            socket->setCounted(true);
+            socket->countAsHttp(listener);
         delete this;
         listener->handToHttp(socket);
         Q_EMIT socket->readyRead(); // its head is already decrypted and buffered
@@ -372,6 +408,7 @@ Listener::Listener(QAbstractHttpServer *http, ListenerOptions options, QObject *
     m_settings.idleMs = qint64(m_options.idleTimeoutSec) * 1000;
     m_settings.headTimeoutMs = m_options.headTimeoutMs;
     m_settings.closeGraceMs = qMin<qint64>(3000, m_settings.idleMs);
+    m_settings.httpIdleMs = qint64(m_options.httpIdleTimeoutSec) * 1000;
     m_peekBuffer.resize(qMax<qint64>(64 * 1024, m_options.maxHeaderBytes + 1));
 
     if (m_options.tls && m_http) {
@@ -395,7 +432,7 @@ Listener::~Listener()
         m_server->deleteLater();
     }
     while (SweptConnection *connection = m_sweep.first())
-        delete connection; // pending heads close their descriptors, peers their sockets
+        connection->abandon(); // pending heads close their descriptors, peers their sockets
 }
 
 quint16 Listener::listen()
@@ -413,8 +450,9 @@ quint16 Listener::listen()
     }
     m_server = server;
     m_http->bind(server); // parents it to the HTTP server
-    const qint64 shortest = qMin(qMin(m_settings.heartbeatMs, m_settings.idleMs),
-                                 qMin(m_settings.headTimeoutMs, m_settings.closeGraceMs));
+    const qint64 shortest =
+        qMin(qMin(m_settings.heartbeatMs, m_settings.idleMs),
+             qMin(qMin(m_settings.headTimeoutMs, m_settings.closeGraceMs), m_settings.httpIdleMs));
     m_sweep.start(qBound(qint64(50), shortest / 4, qint64(1000)));
     return server->serverPort();
 }

@@ -28,6 +28,7 @@ struct ListenerOptions {
     int heartbeatIntervalSec = 30;         // ping a peer silent this long
     int idleTimeoutSec = 75;               // close a peer silent this long
     int headTimeoutMs = 10'000;            // a request head must be complete this soon (slowloris)
+    int httpIdleTimeoutSec = 60;           // close keep-alive HTTP connections idle this long
     std::optional<QSslConfiguration> tls;  // HTTPS + WSS on the same port when set
 
     // A server TLS configuration from PEM files; nullopt (with the reason in *error) when unreadable.
@@ -42,7 +43,7 @@ class Listener : public QObject {
     Q_OBJECT
 public:
     Listener(QAbstractHttpServer *http, ListenerOptions options, QObject *parent = nullptr);
-    ~Listener() override;
+    ~Listener() override; // open peers signal closed() and are deleted
 
     quint16 listen(); // the port, or 0 with the reason in errorString()
     QString errorString() const { return m_error; }
@@ -59,8 +60,7 @@ private:
     friend class PendingHead;
     friend class PendingTlsHead;
     friend class AcceptingServer;
-    friend class CountedTcpSocket;
-    friend class CountedSslSocket;
+    friend class HttpIdleWatch;
 
     void incoming(qintptr descriptor);
     void handToHttp(QTcpSocket *socket);

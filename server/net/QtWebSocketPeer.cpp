@@ -76,6 +76,13 @@ void QtWebSocketPeer::sweep(qint64 nowMs)
     }
 }
 
+void QtWebSocketPeer::abandon()
+{
+    m_socket->abort();
+    finish();
+    delete this;
+}
+
 void QtWebSocketPeer::finish()
 {
     if (m_finished)

@@ -23,6 +23,7 @@ public:
     QHostAddress peerAddress() const override;
     QByteArray header(const QByteArray &lowercaseName) const override;
     void sweep(qint64 nowMs) override;
+    void abandon() override;
 
 private:
     void finish();

@@ -271,6 +271,12 @@ void WebSocketConnection::sweep(qint64 nowMs)
     }
 }
 
+void WebSocketConnection::abandon()
+{
+    finish();
+    delete this;
+}
+
 void WebSocketConnection::abortLater()
 {
     // Never emit closed() from inside sendText(): the caller may be iterating its own peers.

@@ -30,6 +30,7 @@ public:
     // Writes bytes as they are (the 101 response); only before any frame.
     void sendRaw(const QByteArray &bytes);
     void sweep(qint64 nowMs) override;
+    void abandon() override;
 
 Q_SIGNALS:
     void binaryReceived(const QByteArray &data);

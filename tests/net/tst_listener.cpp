@@ -354,6 +354,34 @@ private Q_SLOTS:
         QTRY_COMPARE(m_listener->openConnections(), 0);
     }
 
+    void idleKeepAliveHttpConnectionIsClosed()
+    {
+        ListenerOptions options = defaults();
+        options.httpIdleTimeoutSec = 1;
+        QVERIFY(start(options));
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        QByteArray buffer;
+        socket.write("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+        QCOMPARE(statusOf(takeResponse(socket, buffer)), 200);
+        QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
+        QTRY_COMPARE(m_listener->openConnections(), 0);
+    }
+
+    void destroyingTheListenerClosesItsPeers()
+    {
+        QVERIFY(start());
+        QWebSocket client;
+        QVERIFY(openSocket(client, wsUrl()));
+        QTRY_COMPARE(m_peers.size(), 1);
+        QSignalSpy closed(m_peers.first().data(), &WebSocketPeer::closed);
+        QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+        m_listener.reset();
+        QCOMPARE(closed.size(), 1);
+        QVERIFY(m_peers.first().isNull());
+        QVERIFY(disconnected.wait(5000));
+    }
+
     void requestsAreRefusedBeforeTheHttpServer_data()
     {
         QTest::addColumn<QByteArray>("request");
