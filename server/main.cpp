@@ -74,16 +74,17 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    auto server = era::app::Server::start(*config);
-    if (!server) {
-        err << "era-server: " << server.error().message << Qt::endl;
+    auto started = era::app::Server::start(*config);
+    if (!started) {
+        err << "era-server: " << started.error().message << Qt::endl;
         return 1;
     }
-    out << "era-server " << ERA_VERSION << " listening on " << (*server)->url() << Qt::endl;
-    if (!(*server)->firstAdminPassword().isEmpty()) {
+    std::unique_ptr<era::app::Server> server = std::move(started).value();
+    out << "era-server " << ERA_VERSION << " listening on " << server->url() << Qt::endl;
+    if (!server->firstAdminPassword().isEmpty()) {
         out << "First start: created the admin account.\n"
             << "  login:    admin\n"
-            << "  password: " << (*server)->firstAdminPassword() << "\n"
+            << "  password: " << server->firstAdminPassword() << "\n"
             << "This password is shown only once; change it after logging in "
                "(or later: era-server user passwd admin)."
             << Qt::endl;
@@ -99,7 +100,7 @@ int main(int argc, char *argv[])
         char c = 0;
         [[maybe_unused]] auto n = ::read(signalPipe[0], &c, 1);
         signalNotifier.setEnabled(false);
-        (*server)->shutdown();
+        server->shutdown();
         QCoreApplication::quit();
     });
     struct sigaction sa = {};
@@ -111,6 +112,6 @@ int main(int argc, char *argv[])
     std::signal(SIGPIPE, SIG_IGN);
 
     const int code = QCoreApplication::exec();
-    server->reset();
+    server.reset();
     return code;
 }

@@ -1,6 +1,7 @@
 #include "accounts/AccountService.h"
 
 #include "accounts/AccountStore.h"
+#include "core/Time.h"
 #include "storage/Database.h"
 
 #include <QDateTime>
@@ -15,11 +16,6 @@ namespace era::accounts {
 using namespace Qt::StringLiterals;
 using storage::Connection;
 using storage::WriteTx;
-
-static qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
 
 static Error forbidden()
 {

@@ -1,5 +1,6 @@
 #include "accounts/AccountStore.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace era::accounts::store {

@@ -1,5 +1,7 @@
 #include "accounts/User.h"
 
+#include "core/Time.h"
+
 #include <QDateTime>
 
 namespace era::accounts {
@@ -30,11 +32,6 @@ std::optional<Role> roleFromName(const QString &name)
     return std::nullopt;
 }
 
-static QString iso(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::UTC).toString(Qt::ISODateWithMs);
-}
-
 QJsonObject User::toJson() const
 {
     return {{u"id"_s, id},
@@ -42,8 +39,8 @@ QJsonObject User::toJson() const
             {u"display_name"_s, displayName},
             {u"role"_s, roleName(role)},
             {u"disabled"_s, disabled},
-            {u"created_at"_s, iso(createdAt)},
-            {u"updated_at"_s, iso(updatedAt)}};
+            {u"created_at"_s, isoTime(createdAt)},
+            {u"updated_at"_s, isoTime(updatedAt)}};
 }
 
 } // namespace era::accounts

@@ -13,11 +13,8 @@
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QHttpServer>
 #include <QLoggingCategory>
-#include <QSslCertificate>
-#include <QSslKey>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -45,30 +42,6 @@ struct ServerParts {
     bool stopped = false;
 };
 
-static Result<QSslConfiguration> tlsFrom(const Config &config)
-{
-    QFile certFile(config.string(u"tls.cert"_s));
-    QFile keyFile(config.string(u"tls.key"_s));
-    if (!certFile.open(QIODevice::ReadOnly))
-        return Error{u"tls"_s,
-                     u"cannot read tls.cert %1: %2"_s.arg(certFile.fileName(), certFile.errorString())};
-    if (!keyFile.open(QIODevice::ReadOnly))
-        return Error{u"tls"_s,
-                     u"cannot read tls.key %1: %2"_s.arg(keyFile.fileName(), keyFile.errorString())};
-    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
-    const QByteArray keyPem = keyFile.readAll();
-    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
-    if (key.isNull())
-        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
-    if (chain.isEmpty() || key.isNull())
-        return Error{u"tls"_s, u"tls.cert or tls.key is not valid PEM (RSA or EC key)"_s};
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setLocalCertificateChain(chain);
-    tls.setPrivateKey(key);
-    tls.setPeerVerifyMode(QSslSocket::VerifyNone);
-    return tls;
-}
-
 Result<std::unique_ptr<Server>> Server::start(const Config &config)
 {
     auto m = std::make_unique<ServerParts>();
@@ -86,7 +59,7 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     auto db = storage::Database::open(dbOptions);
     if (!db)
         return db.error();
-    m->db = std::move(*db);
+    m->db = std::move(db).value();
     QObject::connect(m->db.get(), &storage::Database::committed, &m->bus, &EventBus::publish,
                      Qt::QueuedConnection);
 
@@ -126,7 +99,7 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     gatewayOptions.maxMessageBytes = config.integer(u"ws.max_message_bytes"_s);
     m->gateway = std::make_unique<api::Gateway>(m->bus, *m->db, *m->accounts, m->metrics, gatewayOptions);
 
-    net::Listener::Options listen;
+    net::ListenerOptions listen;
     listen.address = QHostAddress(config.string(u"http.address"_s));
     if (listen.address.isNull())
         return Error{u"config_bad_value"_s,
@@ -139,10 +112,11 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     listen.heartbeatIntervalSec = gatewayOptions.heartbeatIntervalSec;
     listen.idleTimeoutSec = gatewayOptions.idleTimeoutSec;
     if (!config.string(u"tls.cert"_s).isEmpty()) {
-        auto tls = tlsFrom(config);
-        if (!tls)
-            return tls.error();
-        listen.tls = *tls;
+        QString why;
+        listen.tls = net::ListenerOptions::tlsFromPemFiles(config.string(u"tls.cert"_s),
+                                                           config.string(u"tls.key"_s), &why);
+        if (!listen.tls)
+            return Error{u"tls"_s, why};
         m->scheme = u"https"_s;
     }
     m->listener = std::make_unique<net::Listener>(m->http.get(), listen);

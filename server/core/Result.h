@@ -31,7 +31,10 @@ public:
     T &value() & { return std::get<T>(m_state); }
     T &&value() && { return std::get<T>(std::move(m_state)); }
     const T &operator*() const & { return value(); }
+    T &operator*() & { return value(); }
+    T &&operator*() && { return std::move(*this).value(); }
     const T *operator->() const { return &value(); }
+    T *operator->() { return &value(); }
 
     const Error &error() const { return std::get<Error>(m_state); }
 

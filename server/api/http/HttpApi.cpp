@@ -4,6 +4,7 @@
 #include "api/http/HttpReply.h"
 #include "core/JsonArgs.h"
 #include "core/Metrics.h"
+#include "core/Time.h"
 #include "storage/Database.h"
 
 #include <QDateTime>
@@ -16,11 +17,6 @@ using Method = QHttpServerRequest::Method;
 using Code = QHttpServerResponder::StatusCode;
 using accounts::Principal;
 using accounts::User;
-
-static QString iso(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::UTC).toString(Qt::ISODateWithMs);
-}
 
 static QString clientAddress(const QHttpServerRequest &request)
 {
@@ -38,13 +34,13 @@ HttpApi::HttpApi(QHttpServer &server, accounts::AccountService &accounts, storag
     routes();
 }
 
-std::optional<QJsonObject> HttpApi::body(const QHttpServerRequest &request, HttpReply &reply) const
+std::optional<QJsonObject> HttpApi::body(const QByteArray &raw, HttpReply &reply) const
 {
-    if (request.body().size() > m_options.maxBodyBytes) {
+    if (raw.size() > m_options.maxBodyBytes) {
         reply.error({u"too_large"_s, u"the body is larger than %1 bytes"_s.arg(m_options.maxBodyBytes)});
         return std::nullopt;
     }
-    auto parsed = parseJsonObject(request.body());
+    auto parsed = parseJsonObject(raw);
     if (!parsed) {
         reply.error(parsed.error());
         return std::nullopt;
@@ -59,14 +55,13 @@ void HttpApi::withPrincipal(const QHttpServerRequest &request, HttpReply reply, 
         reply.error({u"unauthorized"_s, u"send the token as 'Authorization: Bearer <token>'"_s});
         return;
     }
-    // The request object does not outlive the route handler: keep what the handler needs.
-    auto copy = std::make_shared<QHttpServerRequest>(request);
+    RequestData data{request.body(), clientAddress(request)};
     m_accounts.authenticate(QString::fromLatin1(header.mid(7).trimmed()), this,
-                            [reply, copy, handler](Result<Principal> who) mutable {
+                            [reply, data, handler](Result<Principal> who) mutable {
                                 if (!who)
                                     reply.error(who.error());
                                 else
-                                    handler(*who, *copy, reply);
+                                    handler(*who, data, reply);
                             });
 }
 
@@ -87,15 +82,14 @@ void HttpApi::routes()
     };
     // Routes with an id in the path: QHttpServer passes the captured number first.
     auto onUser =
-        [this](
-            const QString &path, Method method,
-            std::function<void(qint64, const Principal &, const QHttpServerRequest &, HttpReply &)> handler) {
+        [this](const QString &path, Method method,
+               std::function<void(qint64, const Principal &, const RequestData &, HttpReply &)> handler) {
             m_server.route(path, method,
                            [this, path, handler](qint64 id, const QHttpServerRequest &request,
                                                  QHttpServerResponder &&responder) {
                                HttpReply reply(std::move(responder), path.toUtf8(), &m_metrics);
                                withPrincipal(request, reply,
-                                             [id, handler](const Principal &p, const QHttpServerRequest &r,
+                                             [id, handler](const Principal &p, const RequestData &r,
                                                            HttpReply &rep) { handler(id, p, r, rep); });
                            });
         };
@@ -132,7 +126,7 @@ void HttpApi::routes()
 
     on(u"/api/v1/auth/login"_s, Method::Post, "/api/v1/auth/login",
        [this](const QHttpServerRequest &request, HttpReply &reply) {
-           auto args = body(request, reply);
+           auto args = body(request.body(), reply);
            if (!args)
                return;
            if (Status s = checkArgs(*args, {{u"login"_s}, {u"password"_s}}); !s) {
@@ -147,28 +141,27 @@ void HttpApi::routes()
                                     return;
                                 }
                                 reply.json(QJsonObject{{u"token"_s, r->token},
-                                                       {u"expires_at"_s, iso(r->expiresAt)},
+                                                       {u"expires_at"_s, isoTime(r->expiresAt)},
                                                        {u"user"_s, r->user.toJson()}});
                             });
        });
 
     authed(u"/api/v1/auth/logout"_s, Method::Post,
-           [this](const Principal &who, const QHttpServerRequest &, HttpReply &reply) {
+           [this](const Principal &who, const RequestData &, HttpReply &reply) {
                m_accounts.logout(who, this, [reply](Result<Done> r) mutable {
                    r ? reply.noContent() : reply.error(r.error());
                });
            });
 
-    authed(u"/api/v1/me"_s, Method::Get,
-           [](const Principal &who, const QHttpServerRequest &, HttpReply &reply) {
-               reply.json(QJsonObject{{u"user"_s, who.user.toJson()},
-                                      {u"session_id"_s, who.sessionId},
-                                      {u"expires_at"_s, iso(who.expiresAt)}});
-           });
+    authed(u"/api/v1/me"_s, Method::Get, [](const Principal &who, const RequestData &, HttpReply &reply) {
+        reply.json(QJsonObject{{u"user"_s, who.user.toJson()},
+                               {u"session_id"_s, who.sessionId},
+                               {u"expires_at"_s, isoTime(who.expiresAt)}});
+    });
 
     authed(u"/api/v1/me/password"_s, Method::Post,
-           [this](const Principal &who, const QHttpServerRequest &request, HttpReply &reply) {
-               auto args = body(request, reply);
+           [this](const Principal &who, const RequestData &request, HttpReply &reply) {
+               auto args = body(request.body, reply);
                if (!args)
                    return;
                if (Status s = checkArgs(*args, {{u"current_password"_s}, {u"new_password"_s}}); !s) {
@@ -182,7 +175,7 @@ void HttpApi::routes()
            });
 
     authed(u"/api/v1/users"_s, Method::Get,
-           [this](const Principal &who, const QHttpServerRequest &, HttpReply &reply) {
+           [this](const Principal &who, const RequestData &, HttpReply &reply) {
                m_accounts.listUsers(who, this, [reply](Result<QList<User>> r) mutable {
                    if (!r) {
                        reply.error(r.error());
@@ -197,8 +190,8 @@ void HttpApi::routes()
 
     authed(
         u"/api/v1/users"_s, Method::Post,
-        [this](const Principal &who, const QHttpServerRequest &request, HttpReply &reply) {
-            auto args = body(request, reply);
+        [this](const Principal &who, const RequestData &request, HttpReply &reply) {
+            auto args = body(request.body, reply);
             if (!args)
                 return;
             auto spec = newUserFrom(*args);
@@ -212,8 +205,8 @@ void HttpApi::routes()
         });
 
     onUser(u"/api/v1/users/<arg>"_s, Method::Patch,
-           [this](qint64 id, const Principal &who, const QHttpServerRequest &request, HttpReply &reply) {
-               auto args = body(request, reply);
+           [this](qint64 id, const Principal &who, const RequestData &request, HttpReply &reply) {
+               auto args = body(request.body, reply);
                if (!args)
                    return;
                auto patch = userPatchFrom(*args);
@@ -227,7 +220,7 @@ void HttpApi::routes()
            });
 
     onUser(u"/api/v1/users/<arg>/sessions"_s, Method::Delete,
-           [this](qint64 id, const Principal &who, const QHttpServerRequest &, HttpReply &reply) {
+           [this](qint64 id, const Principal &who, const RequestData &, HttpReply &reply) {
                m_accounts.revokeSessions(who, id, this, [reply](Result<qint64> r) mutable {
                    r ? reply.json(QJsonObject{{u"revoked"_s, *r}}) : reply.error(r.error());
                });

@@ -37,12 +37,16 @@ public:
 
 private:
     using Handler = std::function<void(const QHttpServerRequest &, HttpReply &)>;
-    using AuthedHandler =
-        std::function<void(const accounts::Principal &, const QHttpServerRequest &, HttpReply &)>;
+    // What an authenticated handler may read of its request, which does not outlive the route handler.
+    struct RequestData {
+        QByteArray body;
+        QString clientAddress;
+    };
+    using AuthedHandler = std::function<void(const accounts::Principal &, const RequestData &, HttpReply &)>;
     void routes();
     // Runs `handler` after checking the bearer token; answers 401 itself when it is missing or bad.
     void withPrincipal(const QHttpServerRequest &request, HttpReply reply, AuthedHandler handler);
-    std::optional<QJsonObject> body(const QHttpServerRequest &request, HttpReply &reply) const;
+    std::optional<QJsonObject> body(const QByteArray &raw, HttpReply &reply) const;
 
     QHttpServer &m_server;
     accounts::AccountService &m_accounts;

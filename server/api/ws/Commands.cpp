@@ -3,19 +3,16 @@
 #include "api/ws/Gateway.h"
 #include "api/ws/WsSession.h"
 #include "core/JsonArgs.h"
+#include "core/Time.h"
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QPointer>
 
 namespace era::api {
 
 using namespace Qt::StringLiterals;
 using accounts::User;
-
-static QString iso(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::UTC).toString(Qt::ISODateWithMs);
-}
 
 // Adapts a service result to a command reply, shaping the value into the result object.
 template <typename T, typename Shape>
@@ -34,7 +31,7 @@ void Gateway::registerCommands()
     m_commands.insert(u"ping"_s, [](WsSession &, const QJsonObject &args, Reply reply) {
         if (Status s = checkArgs(args, {}); !s)
             return reply(s.error());
-        reply(QJsonObject{{u"time"_s, iso(QDateTime::currentMSecsSinceEpoch())}});
+        reply(QJsonObject{{u"time"_s, isoTime(QDateTime::currentMSecsSinceEpoch())}});
     });
 
     m_commands.insert(u"me"_s, [](WsSession &s, const QJsonObject &args, Reply reply) {
@@ -42,13 +39,19 @@ void Gateway::registerCommands()
             return reply(st.error());
         reply(QJsonObject{{u"user"_s, s.principal().user.toJson()},
                           {u"session_id"_s, s.principal().sessionId},
-                          {u"expires_at"_s, iso(s.principal().expiresAt)}});
+                          {u"expires_at"_s, isoTime(s.principal().expiresAt)}});
     });
 
     m_commands.insert(u"logout"_s, [this](WsSession &s, const QJsonObject &args, Reply reply) {
         if (Status st = checkArgs(args, {}); !st)
             return reply(st.error());
-        m_accounts.logout(s.principal(), &s, answer<Done>(reply, [](Done) { return QJsonObject{}; }));
+        s.setLoggingOut();
+        QPointer<WsSession> self(&s);
+        m_accounts.logout(s.principal(), &s, [reply, self](Result<Done> r) {
+            reply(r ? Result<QJsonObject>(QJsonObject{}) : Result<QJsonObject>(r.error()));
+            if (self && r)
+                self->close(1000, u"logged out"_s);
+        });
     });
 
     m_commands.insert(u"password.change"_s, [this](WsSession &s, const QJsonObject &args, Reply reply) {

@@ -123,11 +123,8 @@ void Gateway::onEvent(const Event &event)
         const auto of = m_byAudience.value(u"user:%1"_s.arg(event.data.value(u"user_id"_s).toInteger()));
         for (WsSession *s : of) {
             const QString id = s->principal().sessionId;
-            if ((only.isEmpty() || id == only) && (except.isEmpty() || id != except)) {
-                // Queued, so that the reply to the command that revoked it (e.g. logout) goes out first.
-                QMetaObject::invokeMethod(
-                    s, [s] { s->close(4003, u"session revoked"_s); }, Qt::QueuedConnection);
-            }
+            if ((only.isEmpty() || id == only) && (except.isEmpty() || id != except) && !s->loggingOut())
+                s->close(4003, u"session revoked"_s);
         }
     }
 }

@@ -34,6 +34,9 @@ public:
     const accounts::Principal &principal() const { return m_principal; }
     const QStringList &audienceTokens() const { return m_tokens; }
     qint64 helloDeadlineMs() const { return m_helloDeadline; }
+    // Set by logout: the session closes itself after the reply, not when the revocation event arrives.
+    void setLoggingOut() { m_loggingOut = true; }
+    bool loggingOut() const { return m_loggingOut; }
 
     // A committed event for this session (already checked against its audience).
     void deliver(qint64 seq, const QByteArray &frame);
@@ -55,6 +58,7 @@ private:
     QStringList m_tokens;
     qint64 m_helloDeadline;
     qint64 m_lastSent = 0;
+    bool m_loggingOut = false;
     QList<std::pair<qint64, QByteArray>> m_heldBack; // live events that arrived during the replay
 };
 
