@@ -17,10 +17,16 @@ const n = Number(args.n || 10000);
 const batch = Number(args.batch || 500);
 const token = args.token || 'bench';
 const settleMs = Number(args.settle || 1500);
+const idleSeconds = Number(args.idle || 0); // then measure the server's CPU while all sit idle
 
 function rssKb(p) {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
   return Number(m[1]);
+}
+// utime + stime of the server process, in seconds (USER_HZ is 100 on Linux).
+function cpuSeconds(p) {
+  const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,6 +54,7 @@ function openOne() {
 (async () => {
   await sleep(300);
   const before = rssKb(pid);
+  const cpuBefore = cpuSeconds(pid);
   const sockets = [];
   const started = process.hrtime.bigint();
   for (let i = 0; i < n; i += batch) {
@@ -55,11 +62,18 @@ function openOne() {
     sockets.push(...await Promise.all(Array.from({ length: size }, openOne)));
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const serverCpuSeconds = cpuSeconds(pid) - cpuBefore;
   await sleep(settleMs); // let the server finish what it allocates after the last reply
   const after = rssKb(pid);
+  let idleCpuPercent = null;
+  if (idleSeconds > 0) {
+    const cpu0 = cpuSeconds(pid);
+    await sleep(idleSeconds * 1000);
+    idleCpuPercent = (cpuSeconds(pid) - cpu0) / idleSeconds * 100;
+  }
   const alive = sockets.filter((s) => s.readyState === WebSocket.OPEN).length;
   console.log(JSON.stringify({ n, batch, seconds, rssBeforeKb: before, rssAfterKb: after,
-                               kbPerConnection: (after - before) / n, alive }));
+                               kbPerConnection: (after - before) / n, serverCpuSeconds, idleCpuPercent, alive }));
   for (const s of sockets) s.terminate();
   await sleep(200);
   process.exit(0);

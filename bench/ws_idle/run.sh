@@ -5,6 +5,8 @@
 #   bench/ws_idle/run.sh [N] [BATCH]
 #
 # Env: BUILD_DIR (default <repo>/build), ERA_SERVER, BENCH_WS_SERVER (binaries; default under BUILD_DIR),
+#      IDLE (default 5: seconds the idle server's CPU is watched after all connected),
+#      REPEAT (default 3: each server is measured this many times, fresh process each time, order rotated),
 #      SKIP_ERA=1 to leave era-server out.
 set -euo pipefail
 
@@ -13,6 +15,7 @@ root=$(cd "$here/../.." && pwd)
 N=${1:-10000}
 BATCH=${2:-500}
 BUILD_DIR=${BUILD_DIR:-$root/build}
+[[ $BUILD_DIR == /* ]] || BUILD_DIR=$root/$BUILD_DIR
 ERA_SERVER=${ERA_SERVER:-$BUILD_DIR/server/era-server}
 BENCH_WS_SERVER=${BENCH_WS_SERVER:-$BUILD_DIR/bench/ws_idle/bench_ws_server}
 
@@ -56,40 +59,42 @@ start_listening() {
     return 1
 }
 
-rows=()
-measure() { # name url pid token
-    local json
-    if ! json=$(node "$here/client.js" --url "$2" --pid "$3" --n "$N" --batch "$BATCH" --token "$4"); then
-        rows+=("| $1 | failed | | | |")
-        return
+results="$work/results"
+mkdir -p "$results"
+measure() { # label url pid token
+    if node "$here/client.js" --url "$2" --pid "$3" --n "$N" --batch "$BATCH" --token "$4" --idle "${IDLE:-5}" >>"$results/$1.jsonl"; then
+        :
+    else
+        echo "run.sh: the client failed against $1" >&2
     fi
-    rows+=("$(node -e '
-        const r = JSON.parse(process.argv[1]);
-        console.log(`| ${process.argv[2]} | ${r.seconds.toFixed(2)} s | ${r.kbPerConnection.toFixed(2)} KB | ` +
-                    `${(r.rssBeforeKb/1024).toFixed(1)} -> ${(r.rssAfterKb/1024).toFixed(1)} MB | ${r.alive}/${r.n} |`);
-    ' "$json" "$1")")
     kill "$3" 2>/dev/null || true
+    wait "$3" 2>/dev/null || true
 }
 
-# 1. The reference: Node.js ws.
-start_listening peer node "$here/peer.js"
-measure "Node.js ws $(node -p 'require(process.argv[1]+"/node_modules/ws/package.json").version' "$here")" \
-    "ws://127.0.0.1:$started_port/api/v1/ws" "$started_pid" none
+run_node() {
+    start_listening peer node "$here/peer.js"
+    measure node "ws://127.0.0.1:$started_port/api/v1/ws" "$started_pid" none
+}
 
-# 2. era-server: a real login token, a real session gateway.
-if [[ -z "${SKIP_ERA:-}" && -x "$ERA_SERVER" ]]; then
-    data="$work/era-data"
-    mkdir -p "$data"
-    if ! printf 'bench-password-1\n' | "$ERA_SERVER" --data-dir "$data" user add bench --role operator \
+era_ready=""
+era_data="$work/era-data"
+prepare_era() {
+    [[ -z "${SKIP_ERA:-}" && -x "$ERA_SERVER" ]] || return 1
+    mkdir -p "$era_data"
+    if ! printf 'bench-password-1\n' | "$ERA_SERVER" --data-dir "$era_data" user add bench --role operator \
             --password-stdin >"$work/useradd.out" 2>&1; then
-        "$ERA_SERVER" --data-dir "$data" user add bench --role operator --password bench-password-1 \
-            >"$work/useradd.out" 2>&1 || { echo "run.sh: cannot create a user:" >&2; cat "$work/useradd.out" >&2; }
+        "$ERA_SERVER" --data-dir "$era_data" user add bench --role operator --password bench-password-1 \
+            >"$work/useradd.out" 2>&1 || { echo "run.sh: cannot create a user:" >&2; cat "$work/useradd.out" >&2; return 1; }
     fi
+    era_ready=1
+}
+
+run_era() { # era-server: a real user, a real login token, the real session gateway
+    local port token="" pid
     port=$(free_port)
-    "$ERA_SERVER" --data-dir "$data" --http.port "$port" >"$work/era.out" 2>"$work/era.err" &
-    era_pid=$!
-    pids+=("$era_pid")
-    token=""
+    "$ERA_SERVER" --data-dir "$era_data" --http.port "$port" >"$work/era.out" 2>"$work/era.err" &
+    pid=$!
+    pids+=("$pid")
     for _ in $(seq 100); do
         token=$(node -e '
             fetch(`http://127.0.0.1:${process.argv[1]}/api/v1/auth/login`, {method: "POST",
@@ -100,27 +105,58 @@ if [[ -z "${SKIP_ERA:-}" && -x "$ERA_SERVER" ]]; then
         [[ -n "$token" ]] && break
         sleep 0.2
     done
-    if [[ -n "$token" ]]; then
-        measure "era-server" "ws://127.0.0.1:$port/api/v1/ws" "$era_pid" "$token"
-    else
-        rows+=("| era-server | no login token (see $work/era.err) | | | |")
+    if [[ -z "$token" ]]; then
+        echo "run.sh: era-server gave no login token:" >&2
         cat "$work/era.err" >&2 || true
+        kill "$pid" 2>/dev/null || true
+        return
     fi
-else
-    rows+=("| era-server | not run (no binary at $ERA_SERVER) | | | |")
-fi
+    measure era "ws://127.0.0.1:$port/api/v1/ws" "$pid" "$token"
+}
 
-# 3. The network layer alone: era_net's Listener + epoll dispatcher answering hello.
-if [[ -x "$BENCH_WS_SERVER" ]]; then
+run_harness() { # the network layer alone: era_net's Listener + epoll dispatcher answering hello
     start_listening harness "$BENCH_WS_SERVER"
-    measure "bench_ws_server (era_net alone)" "ws://127.0.0.1:$started_port/api/v1/ws" "$started_pid" none
-fi
+    measure harness "ws://127.0.0.1:$started_port/api/v1/ws" "$started_pid" none
+}
+
+prepare_era || true
+REPEAT=${REPEAT:-3}
+for ((r = 1; r <= REPEAT; r++)); do
+    # Rotate the order so no server always runs first (cold caches) or last.
+    order=(node era harness)
+    order=("${order[@]:$(( (r - 1) % 3 ))}" "${order[@]:0:$(( (r - 1) % 3 ))}")
+    for which in "${order[@]}"; do
+        case $which in
+        node) run_node ;;
+        era) [[ -n "$era_ready" ]] && run_era ;;
+        harness) [[ -x "$BENCH_WS_SERVER" ]] && run_harness ;;
+        esac
+    done
+done
+
+table=$(node -e '
+    const fs = require("fs");
+    const [dir, wsVersion, eraNote] = process.argv.slice(1);
+    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+    const rows = [["node", `Node.js ws ${wsVersion}`], ["era", "era-server"], ["harness", "bench_ws_server (era_net alone)"]];
+    for (const [key, label] of rows) {
+        const file = `${dir}/${key}.jsonl`;
+        if (!fs.existsSync(file)) { console.log(`| ${label} | ${key === "era" ? eraNote : "not run"} | | | | | |`); continue; }
+        const runs = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map(JSON.parse);
+        const t = runs.map(r => r.seconds), kb = runs.map(r => r.kbPerConnection), cpu = runs.map(r => r.serverCpuSeconds);
+        const idle = runs.map(r => r.idleCpuPercent ?? 0);
+        const alive = `${Math.min(...runs.map(r => r.alive))}/${runs[0].n}`;
+        console.log(`| ${label} | ${median(t).toFixed(2)} s (${Math.min(...t).toFixed(2)}-${Math.max(...t).toFixed(2)}) | ` +
+                    `${median(kb).toFixed(2)} KB | ${median(cpu).toFixed(2)} s | ${median(idle).toFixed(1)} % | ${runs.length} | ${alive} |`);
+    }
+' "$results" "$(node -p 'require(process.argv[1]+"/node_modules/ws/package.json").version' "$here")" \
+    "not run (no binary at $ERA_SERVER)")
 
 echo
 echo "$N idle WebSocket connections, batches of $BATCH, $(nproc) CPUs, $(uname -r)"
 echo
-echo "| server | connect + hello, all | RSS per connection | server RSS | open at the end |"
-echo "|---|---|---|---|---|"
-printf '%s\n' "${rows[@]}"
+echo "| server | connect + hello, all: median (min-max) | RSS growth per connection | server CPU to connect all | server CPU while idle | runs | open at the end (worst run) |"
+echo "|---|---|---|---|---|---|---|"
+echo "$table"
 echo
-echo "reproduce: cmake --build ${BUILD_DIR#$root/} --target era-server bench_ws_server && bench/ws_idle/run.sh $N $BATCH"
+echo "reproduce: cmake --build ${BUILD_DIR#$root/} --target era-server bench_ws_server && BUILD_DIR=${BUILD_DIR#$root/} REPEAT=$REPEAT IDLE=${IDLE:-5} bench/ws_idle/run.sh $N $BATCH"

@@ -186,6 +186,7 @@ private:
             if (n > maxHead)
                 return reject(431);
             setReceiveLowWater(m_fd, int(n) + 1);
+            m_lowWaterRaised = true;
             return;
         }
         if (end > maxHead)
@@ -195,7 +196,8 @@ private:
             return reject(400);
         const HeadVerdict verdict =
             classifyHead(*head, {m_listener->m_options.wsPath, m_listener->m_options.maxBodyBytes});
-        setReceiveLowWater(m_fd, 1);
+        if (std::exchange(m_lowWaterRaised, false))
+            setReceiveLowWater(m_fd, 1);
         switch (verdict.kind) {
         case HeadVerdict::Reject:
             return reject(verdict.status, verdict.extra);
@@ -240,7 +242,8 @@ private:
         // Read and drop what the client still sends until it hangs up: closing with unread input
         // would reset the connection and could destroy the response before the client reads it.
         ::shutdown(m_fd, SHUT_WR);
-        setReceiveLowWater(m_fd, 1);
+        if (std::exchange(m_lowWaterRaised, false))
+            setReceiveLowWater(m_fd, 1);
         m_draining = true;
         m_drainSinceMs = ConnectionSweep::nowMs();
         drain();
@@ -268,6 +271,7 @@ private:
     qint64 m_drainSinceMs = 0;
     int m_fd;
     bool m_draining = false;
+    bool m_lowWaterRaised = false;
 };
 
 // A TLS connection: Qt does the handshake on the descriptor; the first head is peeked from the
@@ -481,7 +485,7 @@ QByteArray &Listener::peekBuffer()
 void Listener::incoming(qintptr descriptor)
 {
     const int fd = int(descriptor);
-    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    ::fcntl(fd, F_SETFL, O_NONBLOCK); // a fresh socket has no other changeable flag
     if (m_options.tls)
         new PendingTlsHead(this, descriptor);
     else
