@@ -80,7 +80,6 @@ int main(int argc, char *argv[])
         return 1;
     }
     std::unique_ptr<era::app::Server> server = std::move(started).value();
-    out << "era-server " << ERA_VERSION << " listening on " << server->url() << Qt::endl;
     if (!server->firstAdminPassword().isEmpty()) {
         out << "First start: created the admin account.\n"
             << "  login:    admin\n"
@@ -89,6 +88,7 @@ int main(int argc, char *argv[])
                "(or later: era-server user passwd admin)."
             << Qt::endl;
     }
+    out << "era-server " << ERA_VERSION << " listening on " << server->url() << Qt::endl;
 
     // SIGTERM/SIGINT become an event on the loop (the self-pipe trick), so shutdown runs on the main thread.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {

@@ -1,0 +1,382 @@
+// The era-server binary as an operator runs it: killed with SIGKILL in the middle of a burst of
+// acknowledged writes, stopped with SIGTERM, refused on a database newer than itself, and its `user`
+// commands.
+#include "StorageTestBackend.h"
+#include "TestServer.h"
+#include "storage/OpenConnection.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTest>
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+// One era-server process on a data directory and database of the test's.
+class ServerProcess {
+public:
+    ServerProcess(const QString &dataDir, const QString &dbUrl) : m_dataDir(dataDir), m_dbUrl(dbUrl) {}
+    ~ServerProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    static QString binary() { return qEnvironmentVariable("ERA_SERVER_BINARY"); }
+
+    QStringList baseArgs() const
+    {
+        return {u"--data_dir="_s + m_dataDir, u"--database.url="_s + m_dbUrl, u"--auth.argon2_ops=1"_s,
+                u"--auth.argon2_memory_kib=8192"_s, u"--log.level=info"_s};
+    }
+
+    // Starts and waits for "listening on <url>".
+    bool start(const QStringList &extra = {})
+    {
+        m_output.clear();
+        m_process.setProgram(binary());
+        m_process.setArguments(baseArgs() + QStringList{u"--http.port=0"_s} + extra);
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            return false;
+        static const QRegularExpression listening(u"listening on (\\S+)"_s);
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 30000) {
+            m_process.waitForReadyRead(200);
+            m_output += m_process.readAll();
+            const auto m = listening.match(QString::fromUtf8(m_output));
+            if (m.hasMatch()) {
+                m_url = m.captured(1);
+                static const QRegularExpression pw(u"password: (\\S+)"_s);
+                const auto p = pw.match(QString::fromUtf8(m_output));
+                if (p.hasMatch())
+                    m_adminPassword = p.captured(1);
+                return true;
+            }
+            if (m_process.state() == QProcess::NotRunning)
+                return false;
+        }
+        return false;
+    }
+
+    int runToEnd(const QStringList &args, QByteArray *output, const QByteArray &stdinData = {})
+    {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(binary(), baseArgs() + args);
+        p.write(stdinData);
+        p.closeWriteChannel();
+        p.waitForFinished(60000);
+        *output = p.readAll();
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    void signal(int sig)
+    {
+        if (m_process.processId() > 0) // never 0: that would signal our own process group
+            ::kill(pid_t(m_process.processId()), sig);
+    }
+    bool waitFinished(int ms = 20000)
+    {
+        const bool done = m_process.state() == QProcess::NotRunning || m_process.waitForFinished(ms);
+        m_output += m_process.readAll();
+        return done;
+    }
+    int exitCode() const { return m_process.exitCode(); }
+    QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
+    QString url() const { return m_url; }
+    QString adminPassword() const { return m_adminPassword; }
+    QByteArray output() const { return m_output; }
+
+private:
+    QString m_dataDir;
+    QString m_dbUrl;
+    QProcess m_process;
+    QByteArray m_output;
+    QString m_url;
+    QString m_adminPassword;
+};
+
+// A minimal client of a server process: REST login and a WebSocket session.
+class ProcessClient {
+public:
+    explicit ProcessClient(const QString &url) : m_url(url) {}
+
+    QString login(const QString &login, const QString &password)
+    {
+        QNetworkRequest req(QUrl(m_url + u"/api/v1/auth/login"_s));
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
+        QNetworkReply *r =
+            m_nam.post(req, QJsonDocument(QJsonObject{{u"login"_s, login}, {u"password"_s, password}})
+                                .toJson(QJsonDocument::Compact));
+        QSignalSpy done(r, &QNetworkReply::finished);
+        done.wait(15000);
+        const QString token = QJsonDocument::fromJson(r->readAll()).object().value(u"token"_s).toString();
+        r->deleteLater();
+        return token;
+    }
+
+    bool open(QWebSocket &ws, const QString &token, QList<QJsonObject> &frames)
+    {
+        QObject::connect(&ws, &QWebSocket::textMessageReceived, [&frames](const QString &t) {
+            frames.append(QJsonDocument::fromJson(t.toUtf8()).object());
+        });
+        QSignalSpy connected(&ws, &QWebSocket::connected);
+        QString wsUrl = m_url + u"/api/v1/ws"_s;
+        wsUrl.replace(0, 4, u"ws"_s);
+        ws.open(QUrl(wsUrl));
+        if (!connected.wait(10000))
+            return false;
+        ws.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(QJsonObject{{u"type"_s, u"cmd"_s},
+                                      {u"id"_s, u"hello"_s},
+                                      {u"name"_s, u"hello"_s},
+                                      {u"args"_s, QJsonObject{{u"protocol"_s, 1}, {u"token"_s, token}}}})
+                .toJson(QJsonDocument::Compact)));
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 10000) {
+            for (const QJsonObject &f : std::as_const(frames))
+                if (f.value(u"id"_s) == u"hello"_s)
+                    return f.value(u"ok"_s).toBool();
+            QSignalSpy more(&ws, &QWebSocket::textMessageReceived);
+            more.wait(100);
+        }
+        return false;
+    }
+
+    static void command(QWebSocket &ws, const QString &id, const QString &name, const QJsonObject &args)
+    {
+        ws.sendTextMessage(QString::fromUtf8(
+            QJsonDocument(
+                QJsonObject{{u"type"_s, u"cmd"_s}, {u"id"_s, id}, {u"name"_s, name}, {u"args"_s, args}})
+                .toJson(QJsonDocument::Compact)));
+    }
+
+    // The stored preferences of the logged-in user.
+    QJsonObject prefs(const QString &token)
+    {
+        QWebSocket ws;
+        QList<QJsonObject> frames;
+        if (!open(ws, token, frames))
+            return {};
+        command(ws, u"p"_s, u"prefs.get"_s, {});
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 10000) {
+            for (const QJsonObject &f : std::as_const(frames))
+                if (f.value(u"id"_s) == u"p"_s)
+                    return f.value(u"result"_s).toObject().value(u"prefs"_s).toObject();
+            QSignalSpy more(&ws, &QWebSocket::textMessageReceived);
+            more.wait(100);
+        }
+        return {};
+    }
+
+private:
+    QString m_url;
+    QNetworkAccessManager m_nam;
+};
+
+class TestServerProcess : public QObject {
+    Q_OBJECT
+    StorageTestBackend m_db;
+    std::unique_ptr<QTemporaryDir> m_dataDir;
+
+    // Sends `count` prefs.set commands over `clients` connections without waiting, and returns the names
+    // acknowledged (ok) once `stopAfterAcks` acks arrived or everything was answered; `duringBurst` runs
+    // then.
+    QSet<QString> burst(ServerProcess &server, int clients, int count, int stopAfterAcks,
+                        const std::function<void()> &duringBurst)
+    {
+        ProcessClient client(server.url());
+        const QString token = client.login(u"admin"_s, server.adminPassword());
+        std::vector<std::unique_ptr<QWebSocket>> sockets;
+        std::vector<QList<QJsonObject>> frames(static_cast<size_t>(clients));
+        for (int c = 0; c < clients; ++c) {
+            sockets.push_back(std::make_unique<QWebSocket>());
+            if (!client.open(*sockets.back(), token, frames[size_t(c)])) {
+                qWarning("could not open WebSocket %d", c);
+                duringBurst();
+                return {};
+            }
+        }
+        for (int i = 0; i < count; ++i)
+            ProcessClient::command(*sockets[size_t(i % clients)], u"w%1"_s.arg(i), u"prefs.set"_s,
+                                   {{u"name"_s, u"w%1"_s.arg(i)}, {u"value"_s, i}});
+        QSet<QString> acked;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 30000 && acked.size() < stopAfterAcks) {
+            QSignalSpy more(sockets.front().get(), &QWebSocket::textMessageReceived);
+            more.wait(5);
+            for (const auto &list : frames)
+                for (const QJsonObject &f : list)
+                    if (f.value(u"type"_s) == u"res"_s && f.value(u"ok"_s).toBool() &&
+                        f.value(u"id"_s).toString().startsWith(u'w'))
+                        acked.insert(f.value(u"id"_s).toString());
+        }
+        duringBurst();
+        // Acks that were already on the wire when the server stopped count too.
+        QCoreApplication::processEvents();
+        for (const auto &list : frames)
+            for (const QJsonObject &f : list)
+                if (f.value(u"type"_s) == u"res"_s && f.value(u"ok"_s).toBool() &&
+                    f.value(u"id"_s).toString().startsWith(u'w'))
+                    acked.insert(f.value(u"id"_s).toString());
+        return acked;
+    }
+
+private Q_SLOTS:
+    void initTestCase_data() { StorageTestBackend::addBackendRows(); }
+    void initTestCase() { QVERIFY2(QFile::exists(ServerProcess::binary()), "ERA_SERVER_BINARY not found"); }
+    void init()
+    {
+        m_db.prepare();
+        m_dataDir = std::make_unique<QTemporaryDir>();
+    }
+    void cleanup()
+    {
+        m_dataDir.reset();
+        m_db.cleanup();
+    }
+
+    void firstStartPrintsTheAdminPasswordOnce()
+    {
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY2(server.start(), server.output().constData());
+        QVERIFY(!server.adminPassword().isEmpty());
+        server.signal(SIGTERM);
+        QVERIFY(server.waitFinished());
+        ServerProcess again(m_dataDir->path(), m_db.url());
+        QVERIFY2(again.start(), again.output().constData());
+        QVERIFY(again.adminPassword().isEmpty());
+        ProcessClient client(again.url());
+        QVERIFY(!client.login(u"admin"_s, server.adminPassword()).isEmpty());
+    }
+
+    void everyAcknowledgedWriteSurvivesSigkill()
+    {
+        QSet<QString> acked;
+        QString password;
+        {
+            ServerProcess server(m_dataDir->path(), m_db.url());
+            QVERIFY2(server.start(), server.output().constData());
+            password = server.adminPassword();
+            acked = burst(server, 4, 2000, 300, [&] { server.signal(SIGKILL); });
+            QVERIFY(server.waitFinished());
+            QCOMPARE(server.exitStatus(), QProcess::CrashExit);
+        }
+        QVERIFY2(acked.size() >= 300, qPrintable(u"only %1 acks before the kill"_s.arg(acked.size())));
+        ServerProcess restarted(m_dataDir->path(), m_db.url());
+        QVERIFY2(restarted.start(), restarted.output().constData());
+        ProcessClient client(restarted.url());
+        const QJsonObject stored = client.prefs(client.login(u"admin"_s, password));
+        QVERIFY(!stored.isEmpty());
+        for (const QString &name : std::as_const(acked)) {
+            QVERIFY2(stored.contains(name), qPrintable(u"acknowledged write %1 was lost"_s.arg(name)));
+            QCOMPARE(stored.value(name).toInt(), name.mid(1).toInt());
+        }
+        qInfo("%lld acknowledged before SIGKILL, %lld stored after restart", qint64(acked.size()),
+              qint64(stored.size()));
+    }
+
+    void sigtermFinishesInFlightWritesAndExitsCleanly()
+    {
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY2(server.start(), server.output().constData());
+        const QString password = server.adminPassword();
+        const QSet<QString> acked = burst(server, 2, 500, 50, [&] { server.signal(SIGTERM); });
+        QVERIFY(server.waitFinished());
+        QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(server.exitCode(), 0);
+        QVERIFY2(server.output().contains("stopped"), server.output().constData());
+
+        ServerProcess restarted(m_dataDir->path(), m_db.url());
+        QVERIFY2(restarted.start(), restarted.output().constData());
+        ProcessClient client(restarted.url());
+        const QJsonObject stored = client.prefs(client.login(u"admin"_s, password));
+        for (const QString &name : acked)
+            QVERIFY2(stored.contains(name), qPrintable(u"acknowledged write %1 was lost"_s.arg(name)));
+    }
+
+    void databaseNewerThanTheBinaryIsRefused()
+    {
+        {
+            ServerProcess server(m_dataDir->path(), m_db.url());
+            QVERIFY2(server.start(), server.output().constData());
+            server.signal(SIGTERM);
+            QVERIFY(server.waitFinished());
+        }
+        auto c = era::storage::openConnection(m_db.url());
+        ERA_VERIFY_OK(c);
+        auto r = (*c)->exec(
+            u"INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)"_s);
+        ERA_VERIFY_OK(r);
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY(!server.start());
+        QVERIFY(server.waitFinished());
+        QCOMPARE(server.exitCode(), 1);
+        QVERIFY2(server.output().contains("9999"), server.output().constData());
+    }
+
+    void userCommandsManageAccounts()
+    {
+        ServerProcess cli(m_dataDir->path(), m_db.url());
+        QByteArray out;
+        QCOMPARE(cli.runToEnd({u"user"_s, u"add"_s, u"Bob"_s, u"--role"_s, u"supervisor"_s, u"--name"_s,
+                               u"Bob Stone"_s},
+                              &out),
+                 0);
+        QVERIFY2(out.contains("created supervisor 'bob'"), out.constData());
+        const QString generated =
+            QRegularExpression(u"password: (\\S+)"_s).match(QString::fromUtf8(out)).captured(1);
+        QVERIFY(!generated.isEmpty());
+
+        QCOMPARE(
+            cli.runToEnd({u"user"_s, u"passwd"_s, u"bob"_s, u"--password-stdin"_s}, &out, "typed-pass-1\n"),
+            0);
+        QCOMPARE(cli.runToEnd({u"user"_s, u"list"_s}, &out), 0);
+        QVERIFY2(out.contains("bob") && out.contains("supervisor") && out.contains("Bob Stone"),
+                 out.constData());
+
+        // Mistakes are refused with the reason and change nothing.
+        QCOMPARE(cli.runToEnd({u"user"_s, u"add"_s, u"bob"_s}, &out), 1);
+        QVERIFY2(out.contains("already exists"), out.constData());
+        QCOMPARE(cli.runToEnd({u"user"_s, u"add"_s, u"x1"_s, u"--role"_s, u"king"_s}, &out), 1);
+        QCOMPARE(cli.runToEnd({u"user"_s, u"fly"_s}, &out), 2);
+        QCOMPARE(cli.runToEnd({u"user"_s, u"passwd"_s, u"bob"_s, u"--password-stdin"_s}, &out, "short\n"), 1);
+
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY2(server.start(), server.output().constData());
+        ProcessClient client(server.url());
+        QVERIFY(client.login(u"bob"_s, generated).isEmpty());
+        QVERIFY(!client.login(u"bob"_s, u"typed-pass-1"_s).isEmpty());
+        QCOMPARE(cli.runToEnd({u"user"_s, u"disable"_s, u"bob"_s}, &out), 0);
+        QVERIFY(client.login(u"bob"_s, u"typed-pass-1"_s).isEmpty());
+    }
+
+    void badConfigurationStopsWithTheReason()
+    {
+        QProcess p;
+        p.setProcessChannelMode(QProcess::MergedChannels);
+        p.start(ServerProcess::binary(), {u"--http.port=notaport"_s});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY(p.readAll().contains("http.port"));
+        p.start(ServerProcess::binary(), {u"--help"_s});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray help = p.readAll();
+        QVERIFY(help.contains("--database.url") && help.contains("ERA_HTTP_PORT"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerProcess)
+#include "tst_server_process.moc"
