@@ -345,8 +345,7 @@ private:
         Listener *listener = m_listener;
         socket->setReadBufferSize(0);
         if (verdict.kind == HeadVerdict::WebSocket)
-            listener->m_tlsUpgradeHeads.insert(peerKey(socket->peerAddress(), socket->peerPort()),
-                                               peeked.first(end));
+            listener->rememberTlsUpgrade(socket, peeked.first(end));
         else
             socket->countAsHttp(listener);
         delete this;
@@ -525,13 +524,19 @@ void Listener::acceptPlainWebSocket(int descriptor, QSocketNotifier *notifier, Q
     peerAdded(connection);
 }
 
+void Listener::rememberTlsUpgrade(QTcpSocket *socket, QByteArray head)
+{
+    m_tlsUpgradeHeads.removeIf([](const auto &entry) { return entry.value().first.isNull(); });
+    m_tlsUpgradeHeads.insert(peerKey(socket->peerAddress(), socket->peerPort()), {socket, std::move(head)});
+}
+
 void Listener::takeQtWebSockets()
 {
     while (m_http && m_http->hasPendingWebSocketConnections()) {
         std::unique_ptr<QWebSocket> socket = m_http->nextPendingWebSocketConnection();
         if (!socket)
             break;
-        QByteArray head = m_tlsUpgradeHeads.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        QByteArray head = m_tlsUpgradeHeads.take(peerKey(socket->peerAddress(), socket->peerPort())).second;
         peerAdded(new QtWebSocketPeer(std::move(socket), std::move(head), &m_settings, &m_sweep));
     }
 }

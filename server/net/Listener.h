@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QSslConfiguration>
 #include <optional>
+#include <utility>
 
 class QAbstractHttpServer;
 class QSocketNotifier;
@@ -66,6 +67,7 @@ private:
     void handToHttp(QTcpSocket *socket);
     void acceptPlainWebSocket(int descriptor, QSocketNotifier *notifier, QByteArray head);
     void takeQtWebSockets();
+    void rememberTlsUpgrade(QTcpSocket *socket, QByteArray head);
     void peerAdded(WebSocketPeer *peer);
     QByteArray &peekBuffer();
 
@@ -74,7 +76,9 @@ private:
     ConnectionSettings m_settings;
     ConnectionSweep m_sweep;
     QPointer<AcceptingServer> m_server;
-    QHash<QString, QByteArray> m_tlsUpgradeHeads; // "address|port" -> head, until QHttpServer hands over
+    // WSS upgrade heads by "address|port" until QHttpServer hands the QWebSocket over; the socket pointer
+    // lets entries of connections that died during the handshake be dropped.
+    QHash<QString, std::pair<QPointer<QTcpSocket>, QByteArray>> m_tlsUpgradeHeads;
     QByteArray m_peekBuffer;
     QString m_error;
     int m_pendingHeads = 0;
