@@ -2,6 +2,7 @@
 #include "net/HttpHead.h"
 #include "net/WebSocketCodec.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace era::net;
@@ -114,6 +115,29 @@ private Q_SLOTS:
         QVERIFY(!decoder.feed(stream.constData(), stream.size(), 1024, sink));
         QCOMPARE(sink.errorCode, code);
         QVERIFY(sink.messages.isEmpty());
+    }
+
+    void decoderSurvivesRandomBytesInRandomPieces()
+    {
+        QRandomGenerator random(20261124);
+        for (int round = 0; round < 2000; ++round) {
+            QByteArray bytes(random.bounded(1, 300), Qt::Uninitialized);
+            for (char &c : bytes)
+                c = char(random.bounded(256));
+            if (round % 2)
+                bytes[1] = char(bytes[1] | 0x80); // masked, so decoding gets past the first check
+            ws::FrameDecoder decoder;
+            RecordingSink sink;
+            qsizetype at = 0;
+            while (at < bytes.size()) {
+                const qsizetype piece = qMin<qsizetype>(random.bounded(1, 40), bytes.size() - at);
+                if (!decoder.feed(bytes.constData() + at, piece, 4096, sink))
+                    break;
+                at += piece;
+            }
+            for (const QByteArray &message : sink.messages)
+                QVERIFY(message.size() <= 4096);
+        }
     }
 
     void acceptKeyMatchesTheRfcExample()
