@@ -95,7 +95,8 @@ void AccountService::login(const QString &login, const QString &password, const 
         return;
     }
     if (login.isEmpty() || password.isEmpty() || password.toUtf8().size() > 1024) {
-        done(Error{u"bad_args"_s, u"login and password are required"_s});
+        done(Error{u"bad_args"_s, password.toUtf8().size() > 1024 ? u"password: longer than 1024 bytes"_s
+                                                                  : u"login and password are required"_s});
         return;
     }
     QPointer<QObject> guard(context);
@@ -245,6 +246,8 @@ void AccountService::changeOwnPassword(const Principal &actor, const QString &ol
                                              {userId, nowMs(), keep});
                             if (!r)
                                 return r.error();
+                            if (r->affected == 0)
+                                return Done{};
                             auto e = tx.appendEvent(
                                 u"session.revoked"_s, {u"user:%1"_s.arg(userId)},
                                 {{u"user_id"_s, userId}, {u"except_session_id"_s, sessionIdOf(keep)}});
@@ -383,7 +386,7 @@ void AccountService::revokeSessions(const Principal &actor, qint64 userId, QObje
             if (!exists->has_value())
                 return Error{u"not_found"_s, u"no user with id %1"_s.arg(userId)};
             auto n = store::revokeUserSessions(tx.connection(), userId, nowMs());
-            if (!n)
+            if (!n || *n == 0)
                 return n;
             auto e =
                 tx.appendEvent(u"session.revoked"_s, {u"user:%1"_s.arg(userId)}, {{u"user_id"_s, userId}});

@@ -63,7 +63,7 @@ public:
         std::optional<bool> disabled;
         std::optional<QString> password;
     };
-    // Admins only.
+    // Admins only; listing is open to supervisors too.
     void listUsers(const Principal &actor, QObject *context, Reply<QList<User>> done);
     void createUser(const Principal &actor, const NewUser &spec, QObject *context, Reply<User> done);
     void updateUser(const Principal &actor, qint64 userId, const UserPatch &patch, QObject *context,

@@ -354,6 +354,46 @@ private Q_SLOTS:
         QCOMPARE(int(c.socket.closeCode()), 4003);
     }
 
+    void revokingOwnSessionsRepliesBeforeClosing()
+    {
+        WsClient c(*m_server);
+        QVERIFY(c.open());
+        const QJsonObject hello = c.hello(m_server->adminToken());
+        const qint64 me =
+            hello.value(u"result"_s).toObject().value(u"user"_s).toObject().value(u"id"_s).toInteger();
+        auto r = c.call(u"users.revoke_sessions"_s, {{u"id"_s, me}});
+        QCOMPARE(r.value(u"ok"_s).toBool(), true);
+        QVERIFY(r.value(u"result"_s).toObject().value(u"revoked"_s).toInt() >= 1);
+        QVERIFY(c.waitClosed());
+        QCOMPARE(int(c.socket.closeCode()), 4003);
+    }
+
+    void meFollowsChangesToTheUser()
+    {
+        WsClient c(*m_server);
+        QVERIFY(c.open());
+        const QJsonObject hello = c.hello(m_server->adminToken());
+        const qint64 me =
+            hello.value(u"result"_s).toObject().value(u"user"_s).toObject().value(u"id"_s).toInteger();
+        QCOMPARE(c.call(u"users.update"_s, {{u"id"_s, me}, {u"display_name"_s, u"Главный"_s}})
+                     .value(u"ok"_s)
+                     .toBool(),
+                 true);
+        QVERIFY(!c.waitEvent(u"user.updated"_s).isEmpty());
+        const QJsonObject user = c.call(u"me"_s).value(u"result"_s).toObject().value(u"user"_s).toObject();
+        QCOMPARE(user.value(u"display_name"_s).toString(), u"Главный"_s);
+    }
+
+    void userIdsMustBeWholeNumbers()
+    {
+        WsClient c(*m_server);
+        QVERIFY(c.open());
+        QCOMPARE(c.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
+        QCOMPARE(errorCode(c.call(u"users.update"_s, {{u"id"_s, 1.5}, {u"disabled"_s, true}})),
+                 u"bad_args"_s);
+        QCOMPARE(errorCode(c.call(u"users.update"_s, {{u"disabled"_s, true}})), u"bad_args"_s);
+    }
+
     void operatorsCannotRunAdminCommands()
     {
         const QString token = m_server->createUserAndLogin(u"max"_s);

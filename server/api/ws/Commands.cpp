@@ -45,12 +45,13 @@ void Gateway::registerCommands()
     m_commands.insert(u"logout"_s, [this](WsSession &s, const QJsonObject &args, Reply reply) {
         if (Status st = checkArgs(args, {}); !st)
             return reply(st.error());
-        s.setLoggingOut();
+        // Claimed now, before the revocation event can ask for 4003: a logout ends with a normal close.
+        s.closeAfterReplies(1000, u"logged out"_s);
         QPointer<WsSession> self(&s);
         m_accounts.logout(s.principal(), &s, [reply, self](Result<Done> r) {
+            if (!r && self)
+                self->cancelPendingClose();
             reply(r ? Result<QJsonObject>(QJsonObject{}) : Result<QJsonObject>(r.error()));
-            if (self && r)
-                self->close(1000, u"logged out"_s);
         });
     });
 
@@ -98,8 +99,8 @@ void Gateway::registerCommands()
     });
 
     m_commands.insert(u"users.update"_s, [this](WsSession &s, const QJsonObject &args, Reply reply) {
-        if (!args.value(u"id"_s).isDouble())
-            return reply(Error{u"bad_args"_s, u"id: required, must be a whole number"_s});
+        if (Status st = checkArgs({{u"id"_s, args.value(u"id"_s)}}, {{u"id"_s, ArgSpec::Integer}}); !st)
+            return reply(st.error());
         auto patch = userPatchFrom(args, u"id"_s);
         if (!patch)
             return reply(patch.error());

@@ -116,6 +116,14 @@ void Gateway::onEvent(const Event &event)
             s->deliver(event.seq, frame);
     }
 
+    // Sessions show their user as it is now (the `me` command).
+    if (event.name == u"user.updated"_s) {
+        const QJsonObject user = event.data.value(u"user"_s).toObject();
+        const auto of = m_byAudience.value(u"user:%1"_s.arg(user.value(u"id"_s).toInteger()));
+        for (WsSession *s : of)
+            s->refreshUser(user);
+    }
+
     // A revoked session learns why from the event above, then its connection ends.
     if (event.name == u"session.revoked"_s) {
         const QString only = event.data.value(u"session_id"_s).toString();
@@ -123,8 +131,8 @@ void Gateway::onEvent(const Event &event)
         const auto of = m_byAudience.value(u"user:%1"_s.arg(event.data.value(u"user_id"_s).toInteger()));
         for (WsSession *s : of) {
             const QString id = s->principal().sessionId;
-            if ((only.isEmpty() || id == only) && (except.isEmpty() || id != except) && !s->loggingOut())
-                s->close(4003, u"session revoked"_s);
+            if ((only.isEmpty() || id == only) && (except.isEmpty() || id != except))
+                s->closeAfterReplies(4003, u"session revoked"_s);
         }
     }
 }

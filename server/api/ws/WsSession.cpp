@@ -18,6 +18,13 @@ using namespace Qt::StringLiterals;
 
 static constexpr int ReplayPage = 1000;
 
+static bool isRefusal(const Error &e)
+{
+    static const QStringList refusals{u"unauthorized"_s, u"token_expired"_s, u"token_revoked"_s,
+                                      u"user_disabled"_s};
+    return refusals.contains(e.code);
+}
+
 WsSession::WsSession(Gateway &gateway, net::WebSocketPeer *peer, qint64 helloDeadlineMs)
     : QObject(&gateway), m_gateway(gateway), m_peer(peer), m_helloDeadline(helloDeadlineMs)
 {
@@ -45,6 +52,17 @@ void WsSession::close(quint16 code, const QString &reason)
     m_gateway.forget(this);
     if (m_peer)
         m_peer->close(code, reason.toUtf8());
+}
+
+void WsSession::closeAfterReplies(quint16 code, const QString &reason)
+{
+    if (m_pendingClose)
+        return;
+    if (m_inFlight == 0) {
+        close(code, reason);
+        return;
+    }
+    m_pendingClose.emplace(code, reason);
 }
 
 void WsSession::sendReply(const QJsonValue &id, const Result<QJsonObject> &result)
@@ -120,11 +138,15 @@ void WsSession::onText(const QByteArray &utf8)
     }
     QPointer<WsSession> self(this);
     Metrics &metrics = m_gateway.m_metrics;
+    ++m_inFlight;
     (*command)(*this, args, [self, id, name, &metrics](Result<QJsonObject> result) {
         metrics.add("era_ws_commands_total",
                     "name=\"" + name.toUtf8() + "\",ok=\"" + (result ? "true" : "false") + '"');
-        if (self)
-            self->sendReply(id, result);
+        if (!self)
+            return;
+        self->sendReply(id, result);
+        if (--self->m_inFlight == 0 && self->m_pendingClose)
+            self->close(self->m_pendingClose->first, self->m_pendingClose->second);
     });
 }
 
@@ -161,7 +183,10 @@ void WsSession::hello(const QJsonValue &id, const QJsonObject &args)
                                               return;
                                           if (!who) {
                                               sendReply(id, who.error());
-                                              close(4001, who.error().message);
+                                              // A refused token is the client's to fix (4001); a failure of
+                                              // ours is not (1011).
+                                              close(isRefusal(who.error()) ? 4001 : 1011,
+                                                    who.error().message);
                                               return;
                                           }
                                           m_principal = *who;

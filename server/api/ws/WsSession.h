@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
+#include <optional>
 
 namespace era::net {
 class WebSocketPeer;
@@ -34,9 +35,15 @@ public:
     const accounts::Principal &principal() const { return m_principal; }
     const QStringList &audienceTokens() const { return m_tokens; }
     qint64 helloDeadlineMs() const { return m_helloDeadline; }
-    // Set by logout: the session closes itself after the reply, not when the revocation event arrives.
-    void setLoggingOut() { m_loggingOut = true; }
-    bool loggingOut() const { return m_loggingOut; }
+    // Closes once every command in flight has been answered (at once when none is), so that e.g. the reply to
+    // the command that revoked this very session still reaches the client. The first request wins.
+    void closeAfterReplies(quint16 code, const QString &reason);
+    void cancelPendingClose() { m_pendingClose.reset(); }
+    // The user's record changed (display name...); the role cannot change within a session (that revokes it).
+    void refreshUser(const QJsonObject &user)
+    {
+        m_principal.user.displayName = user.value(u"display_name").toString();
+    }
 
     // A committed event for this session (already checked against its audience).
     void deliver(qint64 seq, const QByteArray &frame);
@@ -58,7 +65,8 @@ private:
     QStringList m_tokens;
     qint64 m_helloDeadline;
     qint64 m_lastSent = 0;
-    bool m_loggingOut = false;
+    int m_inFlight = 0; // commands dispatched and not yet answered
+    std::optional<std::pair<quint16, QString>> m_pendingClose;
     QList<std::pair<qint64, QByteArray>> m_heldBack; // live events that arrived during the replay
 };
 
