@@ -14,6 +14,7 @@
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTcpServer>
+#include <QTimer>
 #include <QWebSocket>
 #include <cerrno>
 #include <fcntl.h>
@@ -319,8 +320,11 @@ public:
 private:
     void check()
     {
-        if (m_rejected)
+        if (m_rejected) {
+            m_socket
+                ->readAll(); // lingering: drain what the client still sends so that it can read our answer
             return;
+        }
         const qint64 maxHead = m_listener->m_options.maxHeaderBytes;
         const QByteArray peeked = m_socket->peek(maxHead + 1);
         const qsizetype end = findHeadEnd(peeked);
@@ -357,9 +361,15 @@ private:
     {
         m_rejected = true;
         m_socket->write(rejectResponse(status, extraHeaders));
-        m_socket->disconnectFromHost(); // disconnected() deletes us once the response is out
+        // A client still uploading a refused body would get a reset instead of our answer if we closed now
+        // with its data unread: drain for a moment (lingering close), then hang up. The head timeout bounds
+        // it.
+        m_socket->setReadBufferSize(0);
+        m_socket->readAll();
+        QTimer::singleShot(LingerMs, m_socket, [socket = m_socket] { socket->disconnectFromHost(); });
     }
 
+    static constexpr int LingerMs = 2000;
     Listener *m_listener;
     CountedSslSocket *m_socket = nullptr;
     QMetaObject::Connection m_connections[2];
