@@ -13,7 +13,7 @@ const QList<ConfigKey> &Config::keys()
 {
     static const QList<ConfigKey> all = {
         {u"config"_s, {}, u"Config file to read (default: <data_dir>/era.conf when it exists)."_s},
-        {u"data_dir"_s, u"era-data"_s, u"Directory for the SQLite database, files and the secret key."_s},
+        {u"data_dir"_s, u"era-data"_s, u"Directory for the SQLite database (era.db) and the config file (era.conf)."_s},
         {u"database.url"_s,
          {},
          u"Database: sqlite:/path/file.db or postgresql://user:pass@host:port/db "
@@ -211,12 +211,11 @@ QString Config::helpText()
     QString out;
     QTextStream s(&out);
     s << "Usage: era-server [options]                 run the server\n"
-         "       era-server user add LOGIN [--role operator|supervisor|admin] [--name NAME] [--password PW]\n"
-         "       era-server user passwd LOGIN [--password PW]\n"
+         "       era-server user add LOGIN [--role operator|supervisor|admin] [--name NAME] [--password-stdin]\n"
+         "       era-server user passwd LOGIN [--password-stdin]\n"
          "       era-server user list\n"
          "       era-server user disable LOGIN | enable LOGIN\n"
-         "(a password not given is read from standard input, or generated and printed when stdin is a "
-         "terminal-less pipe with nothing in it)\n\n"
+         "(without --password-stdin a password is generated and printed)\n\n"
          "Every setting may be given as --key=value, as the environment variable shown, or as 'key = value'\n"
          "in the config file:\n\n";
     for (const ConfigKey &k : keys()) {
