@@ -7,9 +7,12 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QThreadPool>
+
+Q_LOGGING_CATEGORY(lcAuth, "era.auth")
 
 namespace era::accounts {
 
@@ -89,6 +92,8 @@ void AccountService::login(const QString &login, const QString &password, const 
                            QObject *context, Reply<Login> done)
 {
     if (const qint64 wait = m_throttle.retryAfter(login, clientAddress, nowMs()); wait > 0) {
+        qCInfo(lcAuth, "login for '%ls' from %ls refused: throttled for %lld s", qUtf16Printable(login),
+               qUtf16Printable(clientAddress), wait);
         done(Error{u"too_many_attempts"_s,
                    u"too many failed logins; try again in %1 s"_s.arg(wait),
                    {{u"retry_after"_s, wait}}});
@@ -120,12 +125,16 @@ void AccountService::login(const QString &login, const QString &password, const 
                     if (!guard)
                         return;
                     if (!match) {
+                        qCInfo(lcAuth, "failed login for '%ls' from %ls", qUtf16Printable(login),
+                               qUtf16Printable(clientAddress));
                         m_throttle.recordFailure(login, clientAddress, nowMs());
                         done(Error{u"bad_credentials"_s, u"wrong login or password"_s});
                         return;
                     }
                     const User user = (*found)->user;
                     if (user.disabled) {
+                        qCInfo(lcAuth, "login for disabled '%ls' from %ls refused", qUtf16Printable(login),
+                               qUtf16Printable(clientAddress));
                         done(Error{u"user_disabled"_s, u"this account is disabled"_s});
                         return;
                     }
