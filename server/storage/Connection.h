@@ -49,6 +49,20 @@ public:
     // Runs several ';'-separated statements without parameters (migrations, PRAGMAs).
     virtual Status execScript(const QString &sql) = 0;
 
+    // Runs a statement whose rows the caller does not need, possibly later. PostgreSQL queues it and sends it
+    // together with the next statement (libpq pipeline mode), which saves a round trip; its failure is then
+    // reported by the next exec() or execScript(), and that statement is not run. SQLite runs it at once.
+    virtual Status execDeferred(const QString &sql, const QVariantList &params = {})
+    {
+        auto r = exec(sql, params);
+        return r ? Status(ok()) : Status(r.error());
+    }
+
+    // Whether a transaction is open and can still commit, as far as the connection knows without asking the
+    // server: false outside a transaction, after a failed statement on PostgreSQL (until a rollback), and
+    // after an error with which SQLite rolled the transaction back itself.
+    virtual bool inUsableTransaction() const = 0;
+
     // Reconnects if the server dropped the connection. Call only between transactions (the storage threads do
     // before each job or batch).
     virtual Status recover() { return ok(); }

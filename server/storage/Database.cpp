@@ -88,17 +88,28 @@ Status runGuarded(const Job &job, Arg &arg)
     }
 }
 
-// The WriteTx of one batch: events appended by the batch's jobs collect here until the commit.
+// The WriteTx of one batch attempt: events appended by the batch's jobs collect here until the commit.
+//
+// With reserved seqs (PostgreSQL, optimistic attempt) an event takes its seq from a block fetched with one
+// round trip and its row goes out pipelined with the next statement; otherwise each event is one INSERT ...
+// RETURNING seq. Seqs left over when the batch ends are never used: PostgreSQL's seq has gaps anyway (a
+// rolled-back insert consumes its value too).
 class BatchTx final : public WriteTx {
 public:
-    BatchTx(Connection &c, EventList &events) : m_connection(c), m_events(events) {}
+    BatchTx(Connection &c, EventList &events, bool reserveSeqs)
+        : m_connection(c), m_events(events), m_reserveSeqs(reserveSeqs)
+    {}
 
     Connection &connection() override { return m_connection; }
+
+    // How many jobs of the batch are still to run, this one included: the size of the next seq block.
+    void setJobsLeft(qsizetype n) { m_jobsLeft = n; }
 
     Result<qint64> appendEvent(const QString &name, const Audience &audience,
                                const QJsonObject &data) override
     {
-        Result<Event> e = eventrows::insert(m_connection, name, audience, data);
+        Result<Event> e = m_reserveSeqs ? insertWithReservedSeq(name, audience, data)
+                                        : eventrows::insert(m_connection, name, audience, data);
         if (!e)
             return e.error();
         m_events.append(*e);
@@ -106,8 +117,27 @@ public:
     }
 
 private:
+    Result<Event> insertWithReservedSeq(const QString &name, const Audience &audience,
+                                        const QJsonObject &data)
+    {
+        if (m_nextSeq == m_seqs.size()) {
+            auto block = eventrows::reserveSeqs(m_connection, qMax<qsizetype>(1, m_jobsLeft));
+            if (!block)
+                return block.error();
+            m_seqs = std::move(block).value();
+            m_nextSeq = 0;
+            if (m_seqs.isEmpty())
+                return Error{QStringLiteral("sql_error"), QStringLiteral("no seq reserved for an event")};
+        }
+        return eventrows::insertDeferred(m_connection, m_seqs.at(m_nextSeq++), name, audience, data);
+    }
+
     Connection &m_connection;
     EventList &m_events;
+    const bool m_reserveSeqs;
+    qsizetype m_jobsLeft = 1;
+    QList<qint64> m_seqs;
+    qsizetype m_nextSeq = 0;
 };
 
 } // namespace
@@ -138,6 +168,9 @@ public:
     void writerLoop();
     void readerLoop(Connection &c);
     void runBatch(std::vector<WriteItem> &batch);
+    enum class Attempt { Done, RolledBack, Delivered };
+    Attempt runOptimistic(std::vector<WriteItem> &batch, EventList &events, std::vector<Status> &results);
+    bool runIsolated(std::vector<WriteItem> &batch, EventList &events, std::vector<Status> &results);
     void recordCommit(std::chrono::steady_clock::duration took, qsizetype jobs, qsizetype failed);
     bool onStorageThread() const;
     bool enqueueWrite(WriteItem item);
@@ -212,36 +245,114 @@ void DatabasePrivate::writerLoop()
     }
 }
 
-// Each job runs under the savepoint era_job, so a failing job is undone alone. Statements are merged where
-// the outcome stays unambiguous ("RELEASE; SAVEPOINT" between jobs, "RELEASE; COMMIT" at the end): on
-// PostgreSQL every statement is a round trip, and those, not the fsync, bound a large batch.
+// A batch first runs optimistically: its jobs one after another in one transaction, without savepoints. Most
+// batches have no failing job, and on PostgreSQL, where every statement is a network round trip and those
+// bound the throughput, this saves a round trip per job, and events go out pipelined with the next statement.
+// If anything fails, the transaction is rolled back and the whole batch runs again with a savepoint per job
+// (runIsolated), so a failing job is still undone alone; its events are never published.
 void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
 {
     const auto started = std::chrono::steady_clock::now();
-    Connection &c = *writerConnection;
-    auto deliverAll = [&](const Error &e) {
+    if (Status s = writerConnection->recover(); !s) {
         for (WriteItem &item : batch)
-            item.deliver(e);
+            item.deliver(s.error());
+        return;
+    }
+
+    EventList events;
+    std::vector<Status> results;
+    results.reserve(batch.size());
+    switch (runOptimistic(batch, events, results)) {
+    case Attempt::Done:
+        break;
+    case Attempt::Delivered:
+        return;
+    case Attempt::RolledBack:
+        events.clear();
+        results.clear();
+        if (!runIsolated(batch, events, results))
+            return;
+        break;
+    }
+    const auto failed =
+        qsizetype(std::count_if(results.begin(), results.end(), [](const Status &s) { return !s; }));
+    recordCommit(std::chrono::steady_clock::now() - started, qsizetype(batch.size()), failed);
+
+    if (!events.isEmpty()) {
+        std::sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.seq < b.seq; });
+        Q_EMIT q->committed(events);
+    }
+    for (size_t i = 0; i < batch.size(); ++i)
+        batch[i].deliver(results[i]);
+}
+
+DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &batch, EventList &events,
+                                                        std::vector<Status> &results)
+{
+    Connection &c = *writerConnection;
+    auto rollBack = [&] {
+        (void)c.exec(QStringLiteral("ROLLBACK"));
+        return Attempt::RolledBack;
     };
+    // SQLite: take the write lock now rather than at the first write, so no job meets SQLITE_BUSY mid-way.
+    // PostgreSQL: BEGIN goes out with the first statement.
+    if (Status s = c.execDeferred(dialect == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
+                                                             : QStringLiteral("BEGIN"));
+        !s)
+        return rollBack(); // the isolated attempt reports it
+
+    BatchTx tx(c, events, dialect == Dialect::Postgres);
+    for (size_t i = 0; i < batch.size(); ++i) {
+        tx.setJobsLeft(qsizetype(batch.size() - i));
+        Status s = runGuarded(batch[i].job, static_cast<WriteTx &>(tx));
+        // A job that ignored a failed statement may leave the transaction aborted (PostgreSQL) or rolled back
+        // (SQLite); the isolated attempt tells whose fault it was.
+        if (s && c.inUsableTransaction())
+            continue;
+        if (batch.size() == 1 && !s) {
+            // Rolling the transaction back undoes this job alone: no need to run it again.
+            (void)c.exec(QStringLiteral("ROLLBACK"));
+            results.push_back(std::move(s));
+            return Attempt::Done;
+        }
+        return rollBack();
+    }
+    if (!c.inUsableTransaction())
+        return rollBack();
+    // On PostgreSQL a failure of the last job's pipelined event rows also surfaces here.
+    if (auto r = c.exec(QStringLiteral("COMMIT")); !r) {
+        if (r.error().code == u"connection_lost") { // the outcome is unknown: running the jobs again could
+            for (WriteItem &item : batch)           // apply them twice
+                item.deliver(r.error());
+            return Attempt::Delivered;
+        }
+        return rollBack();
+    }
+    results.assign(batch.size(), Status(ok()));
+    return Attempt::Done;
+}
+
+// Each job runs under the savepoint era_job, so a failing job is undone alone. Statements are merged where
+// the outcome stays unambiguous ("RELEASE; SAVEPOINT" between jobs, "RELEASE; COMMIT" at the end). Returns
+// false if the batch failed as a whole (every job has been told).
+bool DatabasePrivate::runIsolated(std::vector<WriteItem> &batch, EventList &events,
+                                  std::vector<Status> &results)
+{
+    Connection &c = *writerConnection;
     auto failAll = [&](const Error &e) {
         (void)c.exec(QStringLiteral("ROLLBACK"));
-        deliverAll(e);
+        for (WriteItem &item : batch)
+            item.deliver(e);
+        return false;
     };
 
-    if (Status s = c.recover(); !s)
-        return deliverAll(s.error());
-    // SQLite: take the write lock now rather than at the first write, so no job meets SQLITE_BUSY mid-way.
     if (Status s =
             c.execScript(dialect == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE; SAVEPOINT era_job;")
                                                     : QStringLiteral("BEGIN; SAVEPOINT era_job;"));
         !s)
         return failAll(s.error());
 
-    EventList events;
-    BatchTx tx(c, events);
-    std::vector<Status> results;
-    results.reserve(batch.size());
-    qsizetype failed = 0;
+    BatchTx tx(c, events, false);
     bool committed = false;
     for (size_t i = 0; i < batch.size(); ++i) {
         const bool last = i + 1 == batch.size();
@@ -257,7 +368,6 @@ void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
         if (!s) {
             // Undo this job only; the savepoint stays and serves the next job.
             events.resize(mark);
-            ++failed;
             if (auto undone = c.exec(QStringLiteral("ROLLBACK TO SAVEPOINT era_job")); !undone)
                 return failAll(s.error());
         }
@@ -267,14 +377,7 @@ void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
         if (auto r = c.exec(QStringLiteral("COMMIT")); !r)
             return failAll(r.error());
     }
-    recordCommit(std::chrono::steady_clock::now() - started, qsizetype(batch.size()), failed);
-
-    if (!events.isEmpty()) {
-        std::sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.seq < b.seq; });
-        Q_EMIT q->committed(events);
-    }
-    for (size_t i = 0; i < batch.size(); ++i)
-        batch[i].deliver(results[i]);
+    return true;
 }
 
 void DatabasePrivate::recordCommit(std::chrono::steady_clock::duration took, qsizetype jobs, qsizetype failed)

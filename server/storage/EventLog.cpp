@@ -30,6 +30,33 @@ Result<Event> insert(Connection &c, const QString &name, const Audience &audienc
     return Event{r->at(0, 0).toLongLong(), name, audience, data, QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)};
 }
 
+Result<Event> insertDeferred(Connection &c, qint64 seq, const QString &name, const Audience &audience,
+                             const QJsonObject &data)
+{
+    const qint64 at = QDateTime::currentMSecsSinceEpoch();
+    Status s = c.execDeferred(
+        QStringLiteral("INSERT INTO events (seq, name, audience, data, at) VALUES ($1, $2, $3, $4, $5)"),
+        {seq, name, compactJson(QJsonDocument(QJsonArray::fromStringList(audience))),
+         compactJson(QJsonDocument(data)), at});
+    if (!s)
+        return s.error();
+    return Event{seq, name, audience, data, QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)};
+}
+
+Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count)
+{
+    auto r = c.exec(QStringLiteral("SELECT nextval(pg_get_serial_sequence('events', 'seq')) AS seq "
+                                   "FROM generate_series(1, $1) ORDER BY seq"),
+                    {count});
+    if (!r)
+        return r.error();
+    QList<qint64> seqs;
+    seqs.reserve(r->size());
+    for (const QVariantList &row : std::as_const(r->rows))
+        seqs.append(row.at(0).toLongLong());
+    return seqs;
+}
+
 Event fromRow(const QVariantList &row)
 {
     Event e;

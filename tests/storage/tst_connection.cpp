@@ -224,6 +224,47 @@ private Q_SLOTS:
         QCOMPARE(r->at(0, 0).toLongLong(), qint64(3));
     }
 
+    void deferredStatementRunsBeforeTheNextOne()
+    {
+        Status deferred = m_c->execDeferred(QStringLiteral("INSERT INTO sample (s) VALUES ($1)"),
+                                            {QStringLiteral("deferred")});
+        ERA_VERIFY_OK(deferred);
+        auto read = m_c->exec(QStringLiteral("SELECT COUNT(*) FROM sample WHERE s = $1"),
+                              {QStringLiteral("deferred")});
+        ERA_VERIFY_OK(read);
+        QCOMPARE(read->at(0, 0).toLongLong(), qint64(1));
+    }
+
+    void deferredStatementFailureIsReportedAndTheNextStatementDoesNotRun()
+    {
+        auto begun = m_c->exec(QStringLiteral("BEGIN"));
+        ERA_VERIFY_OK(begun);
+        // SQLite reports it at once; PostgreSQL by the statement that follows, which is then not run.
+        Status deferred = m_c->execDeferred(QStringLiteral("INSERT INTO nowhere VALUES ($1)"), {1});
+        if (deferred) {
+            auto next = m_c->exec(QStringLiteral("INSERT INTO sample (i) VALUES (8)"));
+            QVERIFY(!next);
+            QVERIFY(next.error().message.contains(u"nowhere"));
+            QVERIFY(!m_c->inUsableTransaction());
+        }
+        auto rolledBack = m_c->exec(QStringLiteral("ROLLBACK"));
+        ERA_VERIFY_OK(rolledBack);
+        auto count = m_c->exec(QStringLiteral("SELECT COUNT(*) FROM sample WHERE i = 8"));
+        ERA_VERIFY_OK(count);
+        QCOMPARE(count->at(0, 0).toLongLong(), qint64(0));
+    }
+
+    void transactionIsUsableOnlyWhileOpen()
+    {
+        QVERIFY(!m_c->inUsableTransaction());
+        auto begun = m_c->exec(QStringLiteral("BEGIN"));
+        ERA_VERIFY_OK(begun);
+        QVERIFY(m_c->inUsableTransaction());
+        auto committed = m_c->exec(QStringLiteral("COMMIT"));
+        ERA_VERIFY_OK(committed);
+        QVERIFY(!m_c->inUsableTransaction());
+    }
+
     void failedStatementIsUndoneByRollbackToSavepoint()
     {
         QVERIFY(m_c->exec(QStringLiteral("BEGIN")));

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 using namespace era;
@@ -218,6 +219,84 @@ private Q_SLOTS:
         QCOMPARE(stored->size(), 2);
         QCOMPARE(stored->at(0).name, QStringLiteral("test.a"));
         QCOMPARE(stored->at(1).name, QStringLiteral("test.c"));
+    }
+
+    void jobsRunAgainAfterAFailureDeliverTheSeqsThatWereCommitted()
+    {
+        auto db = open();
+        QVERIFY(db);
+        QObject receiver;
+        EventList published;
+        connect(
+            db.get(), &Database::committed, &receiver, [&](const EventList &events) { published += events; },
+            Qt::QueuedConnection);
+        auto gate = std::make_shared<Gate>();
+        auto release = qScopeGuard([gate] { gate->open(); });
+        db->submitWrite(nullptr, [gate](WriteTx &) { return gate->holdWriter(); }, {});
+        QTRY_VERIFY(gate->writerIsHeld());
+
+        // The failing job sits in the middle, so the jobs around it run twice: the first try is rolled back.
+        QObject context;
+        const QStringList labels{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                                 QStringLiteral("d"), QStringLiteral("e")};
+        QList<std::optional<Result<qint64>>> results(labels.size());
+        int done = 0;
+        for (qsizetype i = 0; i < labels.size(); ++i) {
+            const QString label = labels[i];
+            db->write<qint64>(
+                &context,
+                [label](WriteTx &tx) -> Result<qint64> {
+                    if (Status s = insertItem(tx, label); !s)
+                        return s.error();
+                    auto seq = tx.appendEvent(u"test." + label, {QStringLiteral("all")}, {});
+                    if (!seq || label != u"c")
+                        return seq;
+                    return Error{QStringLiteral("refused"), QStringLiteral("the job changed its mind")};
+                },
+                [&, i](Result<qint64> r) {
+                    results[i] = std::move(r);
+                    ++done;
+                });
+        }
+        gate->open();
+        QTRY_COMPARE(done, int(labels.size()));
+
+        QVERIFY(!*results[2]);
+        QCOMPARE(results[2]->error().code, QStringLiteral("refused"));
+        QTRY_COMPARE(published.size(), 4);
+        qsizetype next = 0;
+        for (qsizetype i = 0; i < labels.size(); ++i) {
+            if (i == 2)
+                continue;
+            QVERIFY(*results[i]);
+            QCOMPARE(published[next].name, u"test." + labels[i]);
+            QCOMPARE(**results[i], published[next].seq);
+            ++next;
+        }
+        QCOMPARE(count(*db), qint64(4));
+        QCOMPARE(count(*db, QStringLiteral("label = $1"), {QStringLiteral("c")}), qint64(0));
+        auto stored = db->readSync<EventList>([](Connection &c) { return eventlog::readSince(c, 0, 100); });
+        QVERIFY(stored);
+        QCOMPARE(stored->size(), 4);
+        for (qsizetype i = 0; i < 4; ++i)
+            QCOMPARE(stored->at(i).seq, published[i].seq);
+    }
+
+    void singleFailingJobIsRolledBackAndReported()
+    {
+        auto db = open();
+        QVERIFY(db);
+        QVERIFY(db->submitWriteSync([](WriteTx &tx) { return insertItem(tx, QStringLiteral("x")); }));
+        Status s = db->submitWriteSync([](WriteTx &tx) -> Status {
+            if (Status first = insertItem(tx, QStringLiteral("y")); !first)
+                return first;
+            return insertItem(tx, QStringLiteral("x"));
+        });
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, QStringLiteral("unique_violation"));
+        QCOMPARE(count(*db), qint64(1));
+        QVERIFY(db->submitWriteSync([](WriteTx &tx) { return insertItem(tx, QStringLiteral("y")); }));
+        QCOMPARE(count(*db), qint64(2));
     }
 
     void jobThatSwallowsAFailedStatementDoesNotTakeTheBatchDown()

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <libpq-fe.h>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace era::storage {
@@ -138,100 +139,212 @@ PgConnection::~PgConnection()
     PQfinish(m_conn);
 }
 
-Result<Rows> PgConnection::exec(const QString &sql, const QVariantList &params)
-{
-    const int n = int(params.size());
-    std::vector<QByteArray> texts(static_cast<size_t>(n));
-    std::vector<const char *> values(size_t(n), nullptr);
-    std::vector<int> lengths(size_t(n), 0);
-    std::vector<int> formats(size_t(n), 0);
+namespace {
+
+// A statement's parameters in libpq's form; the vectors stay valid while the object lives.
+struct BoundParams {
+    std::vector<QByteArray> texts;
+    std::vector<const char *> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
     // Integers and reals are typed so "SELECT $1" comes back as a number; text stays untyped so PostgreSQL
     // infers it from the context (a TEXT column, a date function...).
-    std::vector<Oid> types(size_t(n), 0);
+    std::vector<Oid> types;
 
-    for (int i = 0; i < n; ++i) {
-        const QVariant &v = params.at(i);
-        QByteArray &out = texts[size_t(i)];
-        switch (v.isNull() ? QMetaType::UnknownType : v.typeId()) {
-        case QMetaType::UnknownType:
-        case QMetaType::Nullptr:
-            continue;
-        case QMetaType::Bool:
-            out = v.toBool() ? QByteArrayLiteral("1") : QByteArrayLiteral("0");
-            types[size_t(i)] = kInt8;
-            break;
-        case QMetaType::Char:
-        case QMetaType::SChar:
-        case QMetaType::UChar:
-        case QMetaType::Short:
-        case QMetaType::UShort:
-        case QMetaType::Int:
-        case QMetaType::UInt:
-        case QMetaType::Long:
-        case QMetaType::LongLong:
-            out = QByteArray::number(v.toLongLong());
-            types[size_t(i)] = kInt8;
-            break;
-        case QMetaType::ULong:
-        case QMetaType::ULongLong:
-            if (v.toULongLong() > quint64(std::numeric_limits<qint64>::max()))
-                return Error{QStringLiteral("bad_parameter"), u"PostgreSQL: parameter $" +
-                                                                  QString::number(i + 1) +
-                                                                  u" does not fit a 64-bit signed integer"};
-            out = QByteArray::number(v.toLongLong());
-            types[size_t(i)] = kInt8;
-            break;
-        case QMetaType::Float:
-        case QMetaType::Double:
-            out = doubleText(v.toDouble());
-            types[size_t(i)] = kFloat8;
-            break;
-        case QMetaType::QString:
-            out = v.toString().toUtf8();
-            break;
-        case QMetaType::QByteArray:
-            out = v.toByteArray();
-            types[size_t(i)] = kBytea;
-            formats[size_t(i)] = 1;
-            lengths[size_t(i)] = int(out.size());
-            break;
-        default:
-            return Error{QStringLiteral("bad_parameter"),
-                         u"PostgreSQL: parameter $" + QString::number(i + 1) + u" has unsupported type " +
-                             QString::fromLatin1(v.typeName())};
+    int count() const { return int(values.size()); }
+
+    Status bind(const QVariantList &params)
+    {
+        const int n = int(params.size());
+        texts.assign(size_t(n), {});
+        values.assign(size_t(n), nullptr);
+        lengths.assign(size_t(n), 0);
+        formats.assign(size_t(n), 0);
+        types.assign(size_t(n), 0);
+        for (int i = 0; i < n; ++i) {
+            const QVariant &v = params.at(i);
+            QByteArray &out = texts[size_t(i)];
+            switch (v.isNull() ? QMetaType::UnknownType : v.typeId()) {
+            case QMetaType::UnknownType:
+            case QMetaType::Nullptr:
+                continue;
+            case QMetaType::Bool:
+                out = v.toBool() ? QByteArrayLiteral("1") : QByteArrayLiteral("0");
+                types[size_t(i)] = kInt8;
+                break;
+            case QMetaType::Char:
+            case QMetaType::SChar:
+            case QMetaType::UChar:
+            case QMetaType::Short:
+            case QMetaType::UShort:
+            case QMetaType::Int:
+            case QMetaType::UInt:
+            case QMetaType::Long:
+            case QMetaType::LongLong:
+                out = QByteArray::number(v.toLongLong());
+                types[size_t(i)] = kInt8;
+                break;
+            case QMetaType::ULong:
+            case QMetaType::ULongLong:
+                if (v.toULongLong() > quint64(std::numeric_limits<qint64>::max()))
+                    return Error{QStringLiteral("bad_parameter"),
+                                 u"PostgreSQL: parameter $" + QString::number(i + 1) +
+                                     u" does not fit a 64-bit signed integer"};
+                out = QByteArray::number(v.toLongLong());
+                types[size_t(i)] = kInt8;
+                break;
+            case QMetaType::Float:
+            case QMetaType::Double:
+                out = doubleText(v.toDouble());
+                types[size_t(i)] = kFloat8;
+                break;
+            case QMetaType::QString:
+                out = v.toString().toUtf8();
+                break;
+            case QMetaType::QByteArray:
+                out = v.toByteArray();
+                types[size_t(i)] = kBytea;
+                formats[size_t(i)] = 1;
+                lengths[size_t(i)] = int(out.size());
+                break;
+            default:
+                return Error{QStringLiteral("bad_parameter"),
+                             u"PostgreSQL: parameter $" + QString::number(i + 1) + u" has unsupported type " +
+                                 QString::fromLatin1(v.typeName())};
+            }
+            // constData() of an empty QByteArray is "" rather than null, so an empty value is not NULL.
+            values[size_t(i)] = out.constData();
         }
-        // constData() of an empty QByteArray is "" rather than null, so an empty value is not NULL.
-        values[size_t(i)] = out.constData();
+        return ok();
     }
+};
 
-    PgResult res(PQexecParams(m_conn, sql.toUtf8().constData(), n, types.data(), values.data(),
-                              lengths.data(), formats.data(), 0));
-    const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-        return errorFrom(m_conn, res.get(), sql);
+bool succeeded(const PGresult *res)
+{
+    const ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
 
+Rows rowsOf(const PGresult *res)
+{
     Rows out;
-    const int columns = PQnfields(res.get());
-    const int rows = PQntuples(res.get());
+    const int columns = PQnfields(res);
+    const int rows = PQntuples(res);
     out.columns.reserve(columns);
     for (int c = 0; c < columns; ++c)
-        out.columns.append(QString::fromUtf8(PQfname(res.get(), c)));
+        out.columns.append(QString::fromUtf8(PQfname(res, c)));
     out.rows.reserve(rows);
     for (int r = 0; r < rows; ++r) {
         QVariantList row;
         row.reserve(columns);
         for (int c = 0; c < columns; ++c)
-            row.append(valueOf(res.get(), r, c));
+            row.append(valueOf(res, r, c));
         out.rows.append(std::move(row));
     }
     // PQcmdTuples also counts the rows a SELECT returned; Rows::affected means rows changed.
-    if (!QByteArray(PQcmdStatus(res.get())).startsWith("SELECT"))
-        out.affected = QByteArray(PQcmdTuples(res.get())).toLongLong();
+    if (!QByteArray(PQcmdStatus(const_cast<PGresult *>(res))).startsWith("SELECT"))
+        out.affected = QByteArray(PQcmdTuples(const_cast<PGresult *>(res))).toLongLong();
     return out;
+}
+
+// Bounds the results waiting in the socket while statements are still being sent, far below what would fill
+// the socket buffers (libpq blocks on a full send buffer; the server would block on a full receive one).
+constexpr size_t kMostDeferred = 32;
+
+} // namespace
+
+Result<Rows> PgConnection::exec(const QString &sql, const QVariantList &params)
+{
+    if (!m_deferred.empty())
+        return finishPipeline(&sql, params);
+    BoundParams p;
+    if (Status s = p.bind(params); !s)
+        return s.error();
+    PgResult res(PQexecParams(m_conn, sql.toUtf8().constData(), p.count(), p.types.data(), p.values.data(),
+                              p.lengths.data(), p.formats.data(), 0));
+    if (!succeeded(res.get()))
+        return errorFrom(m_conn, res.get(), sql);
+    return rowsOf(res.get());
+}
+
+Status PgConnection::execDeferred(const QString &sql, const QVariantList &params)
+{
+    if (m_deferred.size() >= kMostDeferred) {
+        if (auto r = finishPipeline(nullptr, {}); !r)
+            return r.error();
+    }
+    BoundParams p;
+    if (Status s = p.bind(params); !s)
+        return s.error();
+    if (PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(m_conn) != 1)
+        return errorFrom(m_conn, nullptr, sql);
+    if (PQsendQueryParams(m_conn, sql.toUtf8().constData(), p.count(), p.types.data(), p.values.data(),
+                          p.lengths.data(), p.formats.data(), 0) != 1) {
+        const Error e = errorFrom(m_conn, nullptr, sql);
+        (void)finishPipeline(nullptr, {});
+        return e;
+    }
+    m_deferred.push_back(sql);
+    return ok();
+}
+
+Result<Rows> PgConnection::finishPipeline(const QString *sql, const QVariantList &params)
+{
+    std::optional<Error> failure;
+    if (sql) {
+        BoundParams p;
+        if (Status s = p.bind(params); !s)
+            failure = s.error(); // the queued statements still have to be read
+        else if (PQsendQueryParams(m_conn, sql->toUtf8().constData(), p.count(), p.types.data(),
+                                   p.values.data(), p.lengths.data(), p.formats.data(), 0) != 1)
+            failure = errorFrom(m_conn, nullptr, *sql);
+        else
+            m_deferred.push_back(*sql);
+    }
+    std::vector<QString> sent;
+    sent.swap(m_deferred);
+    if (PQpipelineSync(m_conn) != 1) {
+        const Error e = errorFrom(m_conn, nullptr, sent.empty() ? QString() : sent.back());
+        PQexitPipelineMode(m_conn);
+        return e;
+    }
+
+    PgResult last;
+    for (const QString &statement : sent) {
+        PgResult res(PQgetResult(m_conn));
+        if (!res) { // only when the connection broke
+            failure = failure.value_or(errorFrom(m_conn, nullptr, statement));
+            break;
+        }
+        const ExecStatusType status = PQresultStatus(res.get());
+        if (status != PGRES_PIPELINE_ABORTED && !succeeded(res.get()) && !failure)
+            failure = errorFrom(m_conn, res.get(), statement);
+        while (PGresult *extra = PQgetResult(m_conn)) // the NULL that ends each statement's results
+            PQclear(extra);
+        last = std::move(res);
+    }
+    // Read up to the sync's own result, whatever happened before it.
+    while (PGresult *res = PQgetResult(m_conn)) {
+        const bool isSync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+        PQclear(res);
+        if (isSync)
+            break;
+    }
+    if (PQexitPipelineMode(m_conn) != 1 && !failure)
+        failure = errorFrom(m_conn, nullptr, sql ? *sql : QStringLiteral("pipeline"));
+    if (failure)
+        return *failure;
+    if (!sql)
+        return Rows{};
+    return rowsOf(last.get());
 }
 
 Status PgConnection::execScript(const QString &sql)
 {
+    if (!m_deferred.empty()) {
+        if (auto r = finishPipeline(nullptr, {}); !r)
+            return r.error();
+    }
     PgResult res(PQexec(m_conn, sql.toUtf8().constData()));
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
@@ -239,8 +352,19 @@ Status PgConnection::execScript(const QString &sql)
     return ok();
 }
 
+bool PgConnection::inUsableTransaction() const
+{
+    // What the queued statements did is known only once their results are read; a failure among them is
+    // reported by the next statement, COMMIT included.
+    if (!m_deferred.empty())
+        return PQstatus(m_conn) == CONNECTION_OK;
+    return PQtransactionStatus(m_conn) == PQTRANS_INTRANS;
+}
+
 Status PgConnection::recover()
 {
+    if (!m_deferred.empty()) // a caller left statements queued: settle them before the next transaction
+        (void)finishPipeline(nullptr, {});
     if (PQstatus(m_conn) == CONNECTION_OK)
         return ok();
     PQreset(m_conn);

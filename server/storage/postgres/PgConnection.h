@@ -3,6 +3,7 @@
 #include "storage/Connection.h"
 
 #include <memory>
+#include <vector>
 
 struct pg_conn;
 
@@ -19,12 +20,19 @@ public:
     Dialect dialect() const override { return Dialect::Postgres; }
     Result<Rows> exec(const QString &sql, const QVariantList &params = {}) override;
     Status execScript(const QString &sql) override;
+    Status execDeferred(const QString &sql, const QVariantList &params = {}) override;
+    bool inUsableTransaction() const override;
     Status recover() override;
 
 private:
     explicit PgConnection(pg_conn *conn);
 
+    // Sends a sync for the queued statements (and `sql` after them, if given), reads every result and leaves
+    // pipeline mode. Returns the first failure, else the result of `sql`.
+    Result<Rows> finishPipeline(const QString *sql, const QVariantList &params);
+
     pg_conn *m_conn;
+    std::vector<QString> m_deferred; // statements sent in pipeline mode whose results are not read yet
 };
 
 } // namespace era::storage

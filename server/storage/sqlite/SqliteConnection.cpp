@@ -287,4 +287,9 @@ Status SqliteConnection::execScript(const QString &sql)
     return e;
 }
 
+bool SqliteConnection::inUsableTransaction() const
+{
+    return sqlite3_get_autocommit(m_db) == 0;
+}
+
 } // namespace era::storage

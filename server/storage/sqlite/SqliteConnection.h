@@ -28,6 +28,7 @@ public:
     Dialect dialect() const override { return Dialect::Sqlite; }
     Result<Rows> exec(const QString &sql, const QVariantList &params = {}) override;
     Status execScript(const QString &sql) override;
+    bool inUsableTransaction() const override;
 
 private:
     SqliteConnection(sqlite3 *db, const Options &options);
