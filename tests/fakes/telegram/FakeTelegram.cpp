@@ -1,0 +1,799 @@
+#include "FakeTelegramPrivate.h"
+#include "TelegramObjects.h"
+
+#include <QFileInfo>
+#include <QHttpServerRequest>
+#include <QJsonDocument>
+#include <QMimeDatabase>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+
+using namespace FakeTelegramState;
+using TelegramObjects::errorEnvelope;
+using TelegramObjects::okEnvelope;
+
+namespace {
+
+using Status = QHttpServerResponder::StatusCode;
+
+const QStringList &knownMethods()
+{
+    static const QStringList methods{
+        QStringLiteral("getMe"),          QStringLiteral("getUpdates"),        QStringLiteral("setWebhook"),
+        QStringLiteral("deleteWebhook"),  QStringLiteral("getWebhookInfo"),    QStringLiteral("getFile"),
+        QStringLiteral("sendMessage"),    QStringLiteral("sendPhoto"),         QStringLiteral("sendDocument"),
+        QStringLiteral("sendChatAction"), QStringLiteral("setMessageReaction")};
+    return methods;
+}
+
+QString canonicalMethod(const QString &name)
+{
+    for (const QString &method : knownMethods()) {
+        if (method.compare(name, Qt::CaseInsensitive) == 0)
+            return method;
+    }
+    return {};
+}
+
+ApiResult fail(int status, const QString &description, int retryAfter = 0)
+{
+    return {status, errorEnvelope(status, description, retryAfter)};
+}
+
+ApiResult badRequest(const QString &what)
+{
+    return fail(400, QStringLiteral("Bad Request: ") + what);
+}
+
+ApiResult ok(const QJsonValue &result, const QString &description = {})
+{
+    QJsonObject envelope = okEnvelope(result);
+    if (!description.isEmpty())
+        envelope.insert(QStringLiteral("description"), description);
+    return {200, envelope};
+}
+
+qint64 nowSeconds()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+QString extensionOf(const QString &fileName, const QString &mimeType)
+{
+    const QString suffix = QFileInfo(fileName).suffix();
+    if (!suffix.isEmpty())
+        return suffix.toLower();
+    const QStringList suffixes = QMimeDatabase().mimeTypeForName(mimeType).suffixes();
+    return suffixes.isEmpty() ? QString() : suffixes.constFirst();
+}
+
+} // namespace
+
+QJsonObject FakeTelegramCustomer::user() const
+{
+    QJsonObject user{{QStringLiteral("id"), id},
+                     {QStringLiteral("is_bot"), false},
+                     {QStringLiteral("first_name"), firstName}};
+    if (!lastName.isEmpty())
+        user.insert(QStringLiteral("last_name"), lastName);
+    if (!username.isEmpty())
+        user.insert(QStringLiteral("username"), username);
+    if (!languageCode.isEmpty())
+        user.insert(QStringLiteral("language_code"), languageCode);
+    return user;
+}
+
+QJsonObject FakeTelegramCustomer::chat() const
+{
+    QJsonObject chat{{QStringLiteral("id"), id},
+                     {QStringLiteral("type"), QStringLiteral("private")},
+                     {QStringLiteral("first_name"), firstName}};
+    if (!lastName.isEmpty())
+        chat.insert(QStringLiteral("last_name"), lastName);
+    if (!username.isEmpty())
+        chat.insert(QStringLiteral("username"), username);
+    return chat;
+}
+
+FakeTelegram::Private::Private(FakeTelegram *owner) : q(owner) {}
+
+FakeTelegram::FakeTelegram(QObject *parent) : QObject(parent), d(std::make_unique<Private>(this))
+{
+    qRegisterMetaType<FakeTelegramCall>();
+    d->server = std::make_unique<BotApiHttpServer>(
+        [this](const QHttpServerRequest &request, QTcpSocket *socket) { d->handle(request, socket); }, this);
+    d->network = new QNetworkAccessManager(this);
+    d->network->setProxy(QNetworkProxy::NoProxy);
+}
+
+FakeTelegram::~FakeTelegram()
+{
+    // Pending long polls hold responders whose sockets belong to the server; drop them first.
+    for (auto &[token, bot] : d->bots)
+        bot->poll.reset();
+    d->server.reset();
+}
+
+bool FakeTelegram::listen(quint16 port, const QHostAddress &address)
+{
+    d->port = d->server->listen(address, port);
+    return d->port != 0;
+}
+
+quint16 FakeTelegram::port() const
+{
+    return d->port;
+}
+
+QUrl FakeTelegram::baseUrl() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(d->port);
+    return url;
+}
+
+void FakeTelegram::addBot(const QString &token, const QString &username, const QString &firstName)
+{
+    auto bot = std::make_unique<Bot>();
+    bot->token = token;
+    bot->username = username;
+    bot->firstName = firstName.isEmpty() ? username : firstName;
+    bool numeric = false;
+    bot->id = token.section(QLatin1Char(':'), 0, 0).toLongLong(&numeric);
+    if (!numeric)
+        bot->id = 5000000000LL + qHash(token) % 1000000000ULL;
+    d->bots[token] = std::move(bot);
+}
+
+bool FakeTelegram::hasBot(const QString &token) const
+{
+    return d->bot(token) != nullptr;
+}
+
+QJsonObject FakeTelegram::botUser(const QString &token) const
+{
+    const Bot *bot = d->bot(token);
+    return bot ? d->botUserOf(*bot) : QJsonObject();
+}
+
+void FakeTelegram::addChat(const QString &token, const Customer &customer)
+{
+    if (Bot *bot = d->bot(token))
+        d->ensureChat(*bot, customer.chat());
+}
+
+Bot *FakeTelegram::Private::bot(const QString &token) const
+{
+    const auto it = bots.find(token);
+    return it == bots.end() ? nullptr : it->second.get();
+}
+
+QJsonObject FakeTelegram::Private::botUserOf(const Bot &bot) const
+{
+    return QJsonObject{{QStringLiteral("id"), bot.id},
+                       {QStringLiteral("is_bot"), true},
+                       {QStringLiteral("first_name"), bot.firstName},
+                       {QStringLiteral("username"), bot.username}};
+}
+
+Chat &FakeTelegram::Private::ensureChat(Bot &bot, const QJsonObject &chat)
+{
+    const qint64 id = chat.value(QStringLiteral("id")).toInteger();
+    Chat &state = bot.chats[id];
+    if (state.chat.isEmpty())
+        state.chat = chat;
+    return state;
+}
+
+Chat *FakeTelegram::Private::chat(Bot &bot, const QJsonValue &chatId)
+{
+    if (chatId.isString()) { // @username of a chat
+        const QString name = chatId.toString().mid(1);
+        for (auto &[id, state] : bot.chats) {
+            if (state.chat.value(QStringLiteral("username")).toString() == name)
+                return &state;
+        }
+        return nullptr;
+    }
+    const auto it = bot.chats.find(chatId.toInteger());
+    return it == bot.chats.end() ? nullptr : &it->second;
+}
+
+void FakeTelegram::Private::rememberMessage(Bot &bot, const QJsonObject &message)
+{
+    const QJsonObject chatObject = message.value(QStringLiteral("chat")).toObject();
+    const QJsonValue messageId = message.value(QStringLiteral("message_id"));
+    if (!chatObject.value(QStringLiteral("id")).isDouble() || !messageId.isDouble())
+        return;
+    Chat &state = ensureChat(bot, chatObject);
+    const int id = messageId.toInt();
+    state.messages[id] = message;
+    state.nextMessageId = qMax(state.nextMessageId, id + 1);
+}
+
+// ---- HTTP ----
+
+void FakeTelegram::Private::handle(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    QHttpServerResponder responder = BotApiHttpServer::responderFor(request, socket);
+    const QString path = request.url().path();
+    if (path.startsWith(QLatin1String("/file/bot"))) {
+        serveFile(path.mid(9), responder);
+        return;
+    }
+    FakeTelegramCall call;
+    call.at = QDateTime::currentDateTimeUtc();
+    const qsizetype slash = path.indexOf(QLatin1Char('/'), 1);
+    if (!path.startsWith(QLatin1String("/bot")) || slash < 0) {
+        finish(responder, call, fail(404, QStringLiteral("Not Found")));
+        return;
+    }
+    call.token = path.mid(4, slash - 4);
+    call.method = path.mid(slash + 1);
+    Bot *target = bot(call.token);
+    if (!target) {
+        finish(responder, call, fail(401, QStringLiteral("Unauthorized")));
+        return;
+    }
+    const QString method = canonicalMethod(call.method);
+    if (method.isEmpty()) {
+        finish(responder, call, fail(404, QStringLiteral("Not Found")));
+        return;
+    }
+    call.method = method;
+    const BotApiRequest parsed = BotApiRequest::parse(request);
+    call.params = parsed.params;
+    call.uploads = parsed.uploads;
+    if (!parsed.error.isEmpty()) {
+        finish(responder, call, badRequest(parsed.error));
+        return;
+    }
+    if (const auto fault = takeFault(method)) {
+        finish(responder, call, *fault);
+        return;
+    }
+    if (method == QLatin1String("getUpdates")) {
+        getUpdates(*target, std::move(responder), socket, call);
+        return;
+    }
+    finish(responder, call, dispatch(*target, method, parsed));
+}
+
+void FakeTelegram::Private::finish(QHttpServerResponder &responder, FakeTelegramCall call,
+                                   const ApiResult &result)
+{
+    call.httpStatus = result.status;
+    call.reply = result.envelope;
+    responder.write(QJsonDocument(result.envelope), static_cast<Status>(result.status));
+    calls.append(call);
+    Q_EMIT q->called(call);
+}
+
+void FakeTelegram::Private::serveFile(const QString &tokenAndPath, QHttpServerResponder &responder)
+{
+    const qsizetype slash = tokenAndPath.indexOf(QLatin1Char('/'));
+    const QString token = tokenAndPath.left(slash);
+    if (!bot(token)) {
+        responder.write(QJsonDocument(errorEnvelope(401, QStringLiteral("Unauthorized"))),
+                        Status::Unauthorized);
+        return;
+    }
+    const QString fileId = fileIdByPath.value(tokenAndPath.mid(slash + 1));
+    const auto it = files.constFind(fileId);
+    if (slash < 0 || it == files.constEnd() || it->size > FakeTelegram::kMaxDownloadSize) {
+        responder.write(QJsonDocument(errorEnvelope(404, QStringLiteral("Not Found"))), Status::NotFound);
+        return;
+    }
+    QByteArray bytes = it->bytes;
+    if (bytes.size() < it->size) // declared bigger than given: generated on demand
+        bytes.append(QByteArray(it->size - bytes.size(), 'x'));
+    responder.write(bytes, QByteArrayLiteral("application/octet-stream"));
+}
+
+std::optional<FakeTelegram::Private::ApiResult> FakeTelegram::Private::takeFault(const QString &method)
+{
+    for (qsizetype i = 0; i < faults.size(); ++i) {
+        Fault &fault = faults[i];
+        if (!fault.method.isEmpty() && fault.method != method.toLower())
+            continue;
+        const ApiResult result = fail(fault.status, fault.description, fault.retryAfter);
+        if (--fault.count <= 0)
+            faults.removeAt(i);
+        return result;
+    }
+    return std::nullopt;
+}
+
+FakeTelegram::Private::ApiResult FakeTelegram::Private::dispatch(Bot &bot, const QString &method,
+                                                                 const BotApiRequest &request)
+{
+    const QJsonObject &params = request.params;
+    if (method == QLatin1String("getMe")) {
+        QJsonObject me = botUserOf(bot);
+        me.insert(QStringLiteral("can_join_groups"), true);
+        me.insert(QStringLiteral("can_read_all_group_messages"), false);
+        me.insert(QStringLiteral("supports_inline_queries"), false);
+        return ok(me);
+    }
+    if (method == QLatin1String("setWebhook"))
+        return setWebhook(bot, params);
+    if (method == QLatin1String("deleteWebhook"))
+        return deleteWebhook(bot, params);
+    if (method == QLatin1String("getWebhookInfo"))
+        return webhookInfo(bot);
+    if (method == QLatin1String("getFile"))
+        return getFile(params);
+    if (method == QLatin1String("sendMessage"))
+        return sendMessage(bot, params);
+    if (method == QLatin1String("sendPhoto"))
+        return sendMedia(bot, QStringLiteral("photo"), request);
+    if (method == QLatin1String("sendDocument"))
+        return sendMedia(bot, QStringLiteral("document"), request);
+    if (method == QLatin1String("setMessageReaction"))
+        return setMessageReaction(bot, params);
+    if (method == QLatin1String("sendChatAction")) {
+        Chat *target = nullptr;
+        if (auto error = checkSendable(bot, params, target, false))
+            return *error;
+        return ok(true);
+    }
+    return fail(404, QStringLiteral("Not Found"));
+}
+
+// ---- getUpdates ----
+
+void FakeTelegram::Private::getUpdates(Bot &bot, QHttpServerResponder &&responder, QTcpSocket *socket,
+                                       FakeTelegramCall call)
+{
+    const QJsonObject &params = call.params;
+    if (!bot.webhookUrl.isEmpty()) {
+        finish(responder, call,
+               fail(409, QStringLiteral("Conflict: can't use getUpdates method while webhook is active; use "
+                                        "deleteWebhook to delete the webhook first")));
+        return;
+    }
+    if (params.contains(QStringLiteral("offset"))) {
+        const qint64 offset = params.value(QStringLiteral("offset")).toInteger();
+        if (offset < 0) {
+            while (bot.queue.size() > -offset) // keep the last -offset updates, forget the rest
+                bot.queue.removeFirst();
+        } else {
+            while (!bot.queue.isEmpty() &&
+                   bot.queue.constFirst().value(QStringLiteral("update_id")).toInteger() < offset)
+                bot.queue.removeFirst();
+        }
+    }
+    const int limit = qBound(1, params.value(QStringLiteral("limit")).toInt(100), 100);
+    const int timeout = qBound(0, params.value(QStringLiteral("timeout")).toInt(0), 600);
+    if (params.value(QStringLiteral("allowed_updates")).isArray()) {
+        QStringList types;
+        for (const QJsonValue &type : params.value(QStringLiteral("allowed_updates")).toArray())
+            types.append(type.toString());
+        bot.allowedUpdates = types;
+    }
+    if (bot.poll) // Telegram ends the older request when a second one arrives
+        answerPoll(
+            bot, fail(409, QStringLiteral("Conflict: terminated by other getUpdates request; make sure that "
+                                          "only one bot instance is running")));
+    auto poll = std::make_unique<PendingPoll>();
+    poll->responder = std::make_unique<QHttpServerResponder>(std::move(responder));
+    poll->socket = socket;
+    poll->limit = limit;
+    poll->call = call;
+    bot.poll = std::move(poll);
+    if (!bot.queue.isEmpty() || timeout == 0) {
+        offerToPoll(bot);
+        if (bot.poll)
+            answerPoll(bot, ok(QJsonArray()));
+        return;
+    }
+    const QString token = bot.token;
+    bot.poll->timer.setSingleShot(true);
+    QObject::connect(&bot.poll->timer, &QTimer::timeout, q, [this, token] {
+        if (Bot *b = this->bot(token); b && b->poll)
+            answerPoll(*b, ok(QJsonArray()));
+    });
+    bot.poll->timer.start(timeout * 1000);
+    Q_EMIT q->longPollStarted(token);
+}
+
+void FakeTelegram::Private::answerPoll(Bot &bot, const ApiResult &result)
+{
+    std::unique_ptr<PendingPoll> poll = std::move(bot.poll);
+    if (!poll || !poll->socket)
+        return; // the client went away; its updates stay unconfirmed
+    finish(*poll->responder, poll->call, result);
+}
+
+void FakeTelegram::Private::offerToPoll(Bot &bot)
+{
+    if (!bot.poll || bot.queue.isEmpty())
+        return;
+    if (!bot.poll->socket) {
+        bot.poll.reset();
+        return;
+    }
+    QJsonArray updates;
+    for (qsizetype i = 0; i < bot.queue.size() && i < bot.poll->limit; ++i)
+        updates.append(bot.queue.at(i));
+    answerPoll(bot, ok(updates));
+}
+
+// ---- sending ----
+
+std::optional<FakeTelegram::Private::ApiResult>
+FakeTelegram::Private::checkSendable(Bot &bot, const QJsonObject &params, Chat *&target, bool isSend)
+{
+    const QJsonValue chatId = params.value(QStringLiteral("chat_id"));
+    if (!chatId.isDouble() && chatId.toString().isEmpty())
+        return badRequest(QStringLiteral("chat_id is empty"));
+    target = chat(bot, chatId);
+    if (!target)
+        return badRequest(QStringLiteral("chat not found"));
+    const qint64 id = target->chat.value(QStringLiteral("id")).toInteger();
+    if (blockedChats.contains(id))
+        return fail(403, QStringLiteral("Forbidden: bot was blocked by the user"));
+    if (isSend && bot.floodLimit) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        while (!bot.recentSendsMs.isEmpty() && now - bot.recentSendsMs.constFirst() >= 1000)
+            bot.recentSendsMs.removeFirst();
+        if (target->lastSendMs != 0 && now - target->lastSendMs < 1000)
+            return fail(429, QStringLiteral("Too Many Requests: retry after 1"), 1);
+        if (bot.recentSendsMs.size() >= 30)
+            return fail(429, QStringLiteral("Too Many Requests: retry after 1"), 1);
+        target->lastSendMs = now;
+        bot.recentSendsMs.append(now);
+    }
+    return std::nullopt;
+}
+
+std::optional<FakeTelegram::Private::ApiResult>
+FakeTelegram::Private::replyTarget(Chat &chat, const QJsonObject &params, QJsonObject &target)
+{
+    QJsonObject reply = params.value(QStringLiteral("reply_parameters")).toObject();
+    if (reply.isEmpty() && params.contains(QStringLiteral("reply_to_message_id"))) {
+        reply.insert(QStringLiteral("message_id"), params.value(QStringLiteral("reply_to_message_id")));
+        reply.insert(QStringLiteral("allow_sending_without_reply"),
+                     params.value(QStringLiteral("allow_sending_without_reply")));
+    }
+    if (reply.isEmpty())
+        return std::nullopt;
+    const int messageId = reply.value(QStringLiteral("message_id")).toInt();
+    const auto it = chat.messages.find(messageId);
+    if (it != chat.messages.end()) {
+        target = it->second;
+        target.remove(QStringLiteral("reply_to_message")); // never nested, as documented
+        return std::nullopt;
+    }
+    if (reply.value(QStringLiteral("allow_sending_without_reply")).toBool())
+        return std::nullopt;
+    return badRequest(QStringLiteral("message to be replied not found"));
+}
+
+QJsonObject FakeTelegram::Private::newBotMessage(Bot &bot, Chat &chat)
+{
+    return QJsonObject{{QStringLiteral("message_id"), chat.nextMessageId++},
+                       {QStringLiteral("from"), botUserOf(bot)},
+                       {QStringLiteral("chat"), chat.chat},
+                       {QStringLiteral("date"), nowSeconds()}};
+}
+
+FakeTelegram::Private::ApiResult FakeTelegram::Private::commitBotMessage(Bot &bot, Chat &chat,
+                                                                         QJsonObject message)
+{
+    chat.messages[message.value(QStringLiteral("message_id")).toInt()] = message;
+    chat.sent.append(message);
+    Q_EMIT q->botSentMessage(bot.token, chat.chat.value(QStringLiteral("id")).toInteger(), message);
+    return ok(message);
+}
+
+namespace {
+
+std::optional<ApiResult> formattedText(const QJsonObject &params, const QString &field, int maxLength,
+                                       QString &text)
+{
+    const QString parseMode = params.value(QStringLiteral("parse_mode")).toString();
+    text = params.value(field).toString();
+    if (parseMode == QLatin1String("HTML"))
+        text = TelegramObjects::plainTextOfHtml(text);
+    else if (!parseMode.isEmpty() && parseMode != QLatin1String("Markdown") &&
+             parseMode != QLatin1String("MarkdownV2"))
+        return badRequest(QStringLiteral("unsupported parse_mode"));
+    if (text.size() > maxLength)
+        return badRequest(field == QLatin1String("text") ? QStringLiteral("message is too long")
+                                                         : QStringLiteral("message caption is too long"));
+    return std::nullopt;
+}
+
+} // namespace
+
+FakeTelegram::Private::ApiResult FakeTelegram::Private::sendMessage(Bot &bot, const QJsonObject &params)
+{
+    Chat *target = nullptr;
+    if (params.value(QStringLiteral("text")).toString().trimmed().isEmpty()) {
+        if (!chat(bot, params.value(QStringLiteral("chat_id"))))
+            return badRequest(QStringLiteral("chat not found"));
+        return badRequest(QStringLiteral("message text is empty"));
+    }
+    QString text;
+    if (auto error = formattedText(params, QStringLiteral("text"), FakeTelegram::kMaxTextLength, text))
+        return *error;
+    if (auto error = checkSendable(bot, params, target, true))
+        return *error;
+    QJsonObject replyTo;
+    if (auto error = replyTarget(*target, params, replyTo))
+        return *error;
+    QJsonObject message = newBotMessage(bot, *target);
+    message.insert(QStringLiteral("text"), text);
+    if (!replyTo.isEmpty())
+        message.insert(QStringLiteral("reply_to_message"), replyTo);
+    return commitBotMessage(bot, *target, message);
+}
+
+FakeTelegram::Private::ApiResult FakeTelegram::Private::sendMedia(Bot &bot, const QString &field,
+                                                                  const BotApiRequest &request)
+{
+    const QJsonObject &params = request.params;
+    Chat *target = nullptr;
+    QString caption;
+    if (auto error =
+            formattedText(params, QStringLiteral("caption"), FakeTelegram::kMaxCaptionLength, caption))
+        return *error;
+    // The file: an upload under the field's name, an attach://<name> upload, a known file_id or an HTTP URL.
+    QString uploadField = field;
+    const QString given = params.value(field).toString();
+    if (given.startsWith(QLatin1String("attach://")))
+        uploadField = given.mid(9);
+    const FakeTelegramUpload *upload = nullptr;
+    for (const FakeTelegramUpload &candidate : request.uploads) {
+        if (candidate.field == uploadField)
+            upload = &candidate;
+    }
+    if (!upload && given.isEmpty())
+        return badRequest(QStringLiteral("there is no %1 in the request").arg(field));
+    QString fileId;
+    QString fileName;
+    QString mimeType;
+    if (upload) {
+        fileName = upload->fileName;
+        mimeType = upload->mimeType;
+        if (mimeType.isEmpty() || mimeType == QLatin1String("application/octet-stream"))
+            mimeType = QMimeDatabase().mimeTypeForFileNameAndData(fileName, upload->bytes).name();
+    } else if (files.contains(given)) {
+        fileId = given;
+    } else if (!given.startsWith(QLatin1String("http://")) && !given.startsWith(QLatin1String("https://"))) {
+        return badRequest(QStringLiteral("wrong file identifier/HTTP URL specified"));
+    } else {
+        fileName = QUrl(given).fileName();
+        mimeType = QMimeDatabase().mimeTypeForFile(fileName, QMimeDatabase::MatchExtension).name();
+    }
+    if (auto error = checkSendable(bot, params, target, true))
+        return *error;
+    QJsonObject replyTo;
+    if (auto error = replyTarget(*target, params, replyTo))
+        return *error;
+    // A URL is not fetched here (no network to reach); the file is recorded with no bytes.
+    const QByteArray bytes = upload ? upload->bytes : QByteArray();
+    const QString prefix =
+        field == QLatin1String("photo") ? QStringLiteral("photos") : QStringLiteral("documents");
+    if (fileId.isEmpty())
+        fileId = newFileId(prefix, extensionOf(fileName, mimeType), bytes, -1);
+    const FakeTelegramState::File &file = files[fileId];
+    QJsonObject message = newBotMessage(bot, *target);
+    QJsonObject described{{QStringLiteral("file_id"), fileId},
+                          {QStringLiteral("file_unique_id"), file.uniqueId}};
+    if (file.size > 0)
+        described.insert(QStringLiteral("file_size"), file.size);
+    if (field == QLatin1String("photo")) {
+        QSize size = TelegramObjects::imageSize(file.bytes);
+        if (!size.isValid())
+            size = QSize(800, 600);
+        described.insert(QStringLiteral("width"), size.width());
+        described.insert(QStringLiteral("height"), size.height());
+        message.insert(QStringLiteral("photo"), QJsonArray{described});
+    } else {
+        if (!fileName.isEmpty())
+            described.insert(QStringLiteral("file_name"), fileName);
+        if (!mimeType.isEmpty())
+            described.insert(QStringLiteral("mime_type"), mimeType);
+        message.insert(QStringLiteral("document"), described);
+    }
+    if (!caption.isEmpty())
+        message.insert(QStringLiteral("caption"), caption);
+    if (!replyTo.isEmpty())
+        message.insert(QStringLiteral("reply_to_message"), replyTo);
+    return commitBotMessage(bot, *target, message);
+}
+
+FakeTelegram::Private::ApiResult FakeTelegram::Private::setMessageReaction(Bot &bot,
+                                                                           const QJsonObject &params)
+{
+    Chat *target = nullptr;
+    if (auto error = checkSendable(bot, params, target, false))
+        return *error;
+    const int messageId = params.value(QStringLiteral("message_id")).toInt();
+    if (target->messages.find(messageId) == target->messages.end())
+        return badRequest(QStringLiteral("message to react not found"));
+    const QJsonValue reactionValue = params.value(QStringLiteral("reaction"));
+    if (!reactionValue.isUndefined() && !reactionValue.isArray())
+        return badRequest(QStringLiteral("can't parse reaction types JSON object"));
+    const QJsonArray reaction = reactionValue.toArray();
+    if (reaction.size() > 1) // bots may set at most one reaction
+        return badRequest(QStringLiteral("REACTIONS_TOO_MANY"));
+    for (const QJsonValue &value : reaction) {
+        const QJsonObject type = value.toObject();
+        const QString kind = type.value(QStringLiteral("type")).toString();
+        if (kind == QLatin1String("emoji") &&
+            TelegramObjects::isAllowedReactionEmoji(type.value(QStringLiteral("emoji")).toString()))
+            continue;
+        if (kind == QLatin1String("custom_emoji") && type.value(QStringLiteral("custom_emoji_id")).isString())
+            continue;
+        return badRequest(QStringLiteral("REACTION_INVALID"));
+    }
+    target->botReactions[messageId] = reaction;
+    Q_EMIT q->botReacted(bot.token, target->chat.value(QStringLiteral("id")).toInteger(), messageId,
+                         reaction);
+    return ok(true);
+}
+
+// ---- files ----
+
+QString FakeTelegram::Private::newFileId(const QString &pathPrefix, const QString &extension,
+                                         const QByteArray &bytes, qint64 declaredSize)
+{
+    const int n = fileCounter++;
+    const QString fileId =
+        QStringLiteral("BQACAgIAAxkBAAI") +
+        QString::fromLatin1(QByteArray("era-fake-file-" + QByteArray::number(n))
+                                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    FakeTelegramState::File file;
+    file.bytes = bytes;
+    file.size = qMax<qint64>(declaredSize, bytes.size());
+    file.uniqueId = QStringLiteral("AgAD") + QString::number(1000 + n);
+    file.path = pathPrefix + QStringLiteral("/file_") + QString::number(n) +
+                (extension.isEmpty() ? QString() : QStringLiteral(".") + extension);
+    files.insert(fileId, file);
+    fileIdByPath.insert(file.path, fileId);
+    return fileId;
+}
+
+FakeTelegram::Private::ApiResult FakeTelegram::Private::getFile(const QJsonObject &params) const
+{
+    const QString fileId = params.value(QStringLiteral("file_id")).toString();
+    const auto it = files.constFind(fileId);
+    if (it == files.constEnd())
+        return badRequest(QStringLiteral("invalid file_id"));
+    if (it->size > FakeTelegram::kMaxDownloadSize)
+        return badRequest(QStringLiteral("file is too big"));
+    return ok(QJsonObject{{QStringLiteral("file_id"), fileId},
+                          {QStringLiteral("file_unique_id"), it->uniqueId},
+                          {QStringLiteral("file_size"), it->size},
+                          {QStringLiteral("file_path"), it->path}});
+}
+
+QString FakeTelegram::registerFile(const QByteArray &bytes, const QString &pathPrefix,
+                                   const QString &fileName, qint64 declaredSize)
+{
+    return d->newFileId(pathPrefix, extensionOf(fileName, {}), bytes, declaredSize);
+}
+
+QByteArray FakeTelegram::fileBytes(const QString &fileId) const
+{
+    return d->files.value(fileId).bytes;
+}
+
+QJsonObject FakeTelegram::fileInfo(const QString &fileId) const
+{
+    const auto it = d->files.constFind(fileId);
+    if (it == d->files.constEnd())
+        return {};
+    return QJsonObject{{QStringLiteral("file_id"), fileId},
+                       {QStringLiteral("file_unique_id"), it->uniqueId},
+                       {QStringLiteral("file_size"), it->size},
+                       {QStringLiteral("file_path"), it->path}};
+}
+
+// ---- recording, faults ----
+
+QList<FakeTelegramCall> FakeTelegram::calls() const
+{
+    return d->calls;
+}
+
+QList<FakeTelegramCall> FakeTelegram::calls(const QString &method) const
+{
+    QList<FakeTelegramCall> matching;
+    for (const FakeTelegramCall &call : d->calls) {
+        if (call.method.compare(method, Qt::CaseInsensitive) == 0)
+            matching.append(call);
+    }
+    return matching;
+}
+
+void FakeTelegram::clearCalls()
+{
+    d->calls.clear();
+}
+
+QList<QJsonObject> FakeTelegram::sentMessages(const QString &token, qint64 chatId) const
+{
+    Bot *bot = d->bot(token);
+    Chat *chat = bot ? d->chat(*bot, chatId) : nullptr;
+    return chat ? chat->sent : QList<QJsonObject>();
+}
+
+QJsonObject FakeTelegram::message(const QString &token, qint64 chatId, int messageId) const
+{
+    Bot *bot = d->bot(token);
+    Chat *chat = bot ? d->chat(*bot, chatId) : nullptr;
+    if (!chat)
+        return {};
+    const auto it = chat->messages.find(messageId);
+    return it == chat->messages.end() ? QJsonObject() : it->second;
+}
+
+QJsonArray FakeTelegram::botReaction(const QString &token, qint64 chatId, int messageId) const
+{
+    Bot *bot = d->bot(token);
+    Chat *chat = bot ? d->chat(*bot, chatId) : nullptr;
+    return chat ? chat->botReactions.value(messageId) : QJsonArray();
+}
+
+int FakeTelegram::pendingUpdateCount(const QString &token) const
+{
+    const Bot *bot = d->bot(token);
+    return bot ? static_cast<int>(bot->queue.size()) : 0;
+}
+
+QString FakeTelegram::webhookUrl(const QString &token) const
+{
+    const Bot *bot = d->bot(token);
+    return bot ? bot->webhookUrl : QString();
+}
+
+void FakeTelegram::failNext(const QString &method, int count, int httpStatus, const QString &description,
+                            int retryAfter)
+{
+    QString text = description;
+    if (text.isEmpty()) {
+        switch (httpStatus) {
+        case 429:
+            text = QStringLiteral("Too Many Requests: retry after %1").arg(retryAfter);
+            break;
+        case 400:
+            text = QStringLiteral("Bad Request");
+            break;
+        case 403:
+            text = QStringLiteral("Forbidden");
+            break;
+        case 502:
+            text = QStringLiteral("Bad Gateway");
+            break;
+        default:
+            text = QStringLiteral("Internal Server Error");
+        }
+    }
+    d->faults.append(Fault{method.toLower(), count, httpStatus, text, retryAfter});
+}
+
+void FakeTelegram::blockChat(qint64 chatId, bool blocked)
+{
+    if (blocked)
+        d->blockedChats.insert(chatId);
+    else
+        d->blockedChats.remove(chatId);
+}
+
+void FakeTelegram::setFloodLimit(const QString &token, bool enabled)
+{
+    if (Bot *bot = d->bot(token))
+        bot->floodLimit = enabled;
+}
+
+void FakeTelegram::setWebhookRetryDelay(int firstMs, int maxMs)
+{
+    d->retryFirstMs = qMax(1, firstMs);
+    d->retryMaxMs = qMax(d->retryFirstMs, maxMs);
+}
