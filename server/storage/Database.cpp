@@ -321,8 +321,9 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
         return rollBack();
     // On PostgreSQL a failure of the last job's pipelined event rows also surfaces here.
     if (auto r = c.exec(QStringLiteral("COMMIT")); !r) {
-        if (r.error().code == u"connection_lost") { // the outcome is unknown: running the jobs again could
-            for (WriteItem &item : batch)           // apply them twice
+        // Without the connection the outcome is unknown: running the jobs again could apply them twice.
+        if (r.error().code == u"connection_lost") {
+            for (WriteItem &item : batch)
                 item.deliver(r.error());
             return Attempt::Delivered;
         }
