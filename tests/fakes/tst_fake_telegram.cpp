@@ -162,6 +162,33 @@ private Q_SLOTS:
         QCOMPARE(from.value(QStringLiteral("language_code")).toString(), QStringLiteral("ru"));
     }
 
+    void aSecondLongPollEndsTheFirstWithConflict()
+    {
+        QSignalSpy waiting(fake, &FakeTelegram::longPollStarted);
+        QNetworkReply *first = postJson(QStringLiteral("getUpdates"), {{QStringLiteral("timeout"), 30}});
+        QVERIFY(waiting.wait(5000));
+        QNetworkReply *second = postJson(QStringLiteral("getUpdates"), {{QStringLiteral("timeout"), 30}});
+        const ApiReply ended = finish(first);
+        QCOMPARE(ended.status, 409);
+        QVERIFY(ended.body.value(QStringLiteral("description"))
+                    .toString()
+                    .startsWith(QStringLiteral("Conflict: terminated by other getUpdates request")));
+        fake->injectText(kToken, customer(), QStringLiteral("to the second"));
+        QCOMPARE(finish(second).body.value(QStringLiteral("result")).toArray().size(), 1);
+    }
+
+    void abandonedLongPollLeavesUpdatesQueued()
+    {
+        QSignalSpy waiting(fake, &FakeTelegram::longPollStarted);
+        QNetworkReply *reply = postJson(QStringLiteral("getUpdates"), {{QStringLiteral("timeout"), 30}});
+        QVERIFY(waiting.wait(5000));
+        reply->abort();
+        reply->deleteLater();
+        // Whether or not the server has noticed yet, an update is confirmed only by a later offset.
+        fake->injectText(kToken, customer(), QStringLiteral("nobody listening"));
+        QCOMPARE(updates().size(), 1);
+    }
+
     void offsetConfirmsAndForgetsUpdates()
     {
         const int first = fake->injectText(kToken, customer(), QStringLiteral("one"))

@@ -109,7 +109,7 @@ BotApiRequest BotApiRequest::parseUrlEncoded(const QByteArray &encoded)
     BotApiRequest result;
     QByteArray spaced = encoded;
     spaced.replace('+', "%20");
-    const QUrlQuery query(QString::fromLatin1(spaced));
+    const QUrlQuery query(QString::fromUtf8(spaced));
     const auto items = query.queryItems(QUrl::FullyDecoded);
     for (const auto &[key, value] : items)
         result.params.insert(key, typed(key, value));

@@ -53,6 +53,13 @@ ApiResult ok(const QJsonValue &result, const QString &description = {})
     return {200, envelope};
 }
 
+// Compact, as api.telegram.org answers.
+void writeJson(QHttpServerResponder &responder, int status, const QJsonObject &envelope)
+{
+    responder.write(QJsonDocument(envelope).toJson(QJsonDocument::Compact),
+                    QByteArrayLiteral("application/json"), static_cast<Status>(status));
+}
+
 qint64 nowSeconds()
 {
     return QDateTime::currentSecsSinceEpoch();
@@ -266,7 +273,7 @@ void FakeTelegram::Private::finish(QHttpServerResponder &responder, FakeTelegram
 {
     call.httpStatus = result.status;
     call.reply = result.envelope;
-    responder.write(QJsonDocument(result.envelope), static_cast<Status>(result.status));
+    writeJson(responder, result.status, result.envelope);
     calls.append(call);
     Q_EMIT q->called(call);
 }
@@ -276,14 +283,13 @@ void FakeTelegram::Private::serveFile(const QString &tokenAndPath, QHttpServerRe
     const qsizetype slash = tokenAndPath.indexOf(QLatin1Char('/'));
     const QString token = tokenAndPath.left(slash);
     if (!bot(token)) {
-        responder.write(QJsonDocument(errorEnvelope(401, QStringLiteral("Unauthorized"))),
-                        Status::Unauthorized);
+        writeJson(responder, 401, errorEnvelope(401, QStringLiteral("Unauthorized")));
         return;
     }
     const QString fileId = fileIdByPath.value(tokenAndPath.mid(slash + 1));
     const auto it = files.constFind(fileId);
     if (slash < 0 || it == files.constEnd() || it->size > FakeTelegram::kMaxDownloadSize) {
-        responder.write(QJsonDocument(errorEnvelope(404, QStringLiteral("Not Found"))), Status::NotFound);
+        writeJson(responder, 404, errorEnvelope(404, QStringLiteral("Not Found")));
         return;
     }
     QByteArray bytes = it->bytes;

@@ -114,6 +114,14 @@ public:
     QJsonObject injectReaction(const QString &token, const Customer &customer, int messageId,
                                const QStringList &oldEmoji, const QStringList &newEmoji);
 
+    // Fixtures of tests/fixtures/telegram by base name ("text", "photo", ...); empty when missing or not
+    // JSON.
+    static QJsonObject loadFixture(const QString &name);
+    int injectFixture(const QString &token, const QString &name)
+    {
+        return injectUpdate(token, loadFixture(name));
+    }
+
     // Files kept in memory by file_id. A declaredSize above bytes.size() is served as that many generated
     // bytes.
     QString registerFile(const QByteArray &bytes, const QString &pathPrefix, const QString &fileName,

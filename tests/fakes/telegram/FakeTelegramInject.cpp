@@ -2,7 +2,10 @@
 #include "FakeTelegramPrivate.h"
 #include "TelegramObjects.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QMimeDatabase>
 
 using namespace FakeTelegramState;
@@ -33,6 +36,14 @@ QJsonArray emojiReactions(const QStringList &emoji)
 }
 
 } // namespace
+
+QJsonObject FakeTelegram::loadFixture(const QString &name)
+{
+    QFile file(QDir(QStringLiteral(ERA_TELEGRAM_FIXTURES_DIR)).filePath(name + QStringLiteral(".json")));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
 
 int FakeTelegram::injectUpdate(const QString &token, QJsonObject update)
 {
