@@ -2,6 +2,7 @@
 
 #include "BotApiRequest.h"
 #include "FakeTelegram.h"
+#include "TelegramObjects.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
@@ -47,6 +48,24 @@ struct ApiResult {
     int status = 200;
     QJsonObject envelope;
 };
+
+inline ApiResult fail(int status, const QString &description, int retryAfter = 0)
+{
+    return {status, TelegramObjects::errorEnvelope(status, description, retryAfter)};
+}
+
+inline ApiResult badRequest(const QString &what)
+{
+    return fail(400, QStringLiteral("Bad Request: ") + what);
+}
+
+inline ApiResult ok(const QJsonValue &result, const QString &description = {})
+{
+    QJsonObject envelope = TelegramObjects::okEnvelope(result);
+    if (!description.isEmpty())
+        envelope.insert(QStringLiteral("description"), description);
+    return {200, envelope};
+}
 
 struct Chat {
     QJsonObject chat;

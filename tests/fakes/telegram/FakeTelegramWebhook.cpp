@@ -10,23 +10,6 @@
 
 using namespace FakeTelegramState;
 
-namespace {
-
-ApiResult ok(const QJsonValue &result, const QString &description = {})
-{
-    QJsonObject envelope = TelegramObjects::okEnvelope(result);
-    if (!description.isEmpty())
-        envelope.insert(QStringLiteral("description"), description);
-    return {200, envelope};
-}
-
-ApiResult badRequest(const QString &what)
-{
-    return {400, TelegramObjects::errorEnvelope(400, QStringLiteral("Bad Request: ") + what)};
-}
-
-} // namespace
-
 FakeTelegram::Private::ApiResult FakeTelegram::Private::setWebhook(Bot &bot, const QJsonObject &params)
 {
     const QString url = params.value(QStringLiteral("url")).toString();

@@ -1,5 +1,7 @@
 #include "TelegramObjects.h"
 
+#include <QFileInfo>
+#include <QMimeDatabase>
 #include <QRegularExpression>
 
 namespace TelegramObjects {
@@ -99,6 +101,15 @@ QSize imageSize(const QByteArray &bytes)
         }
     }
     return {};
+}
+
+QString extensionOf(const QString &fileName, const QString &mimeType)
+{
+    const QString suffix = QFileInfo(fileName).suffix();
+    if (!suffix.isEmpty())
+        return suffix.toLower();
+    const QStringList suffixes = QMimeDatabase().mimeTypeForName(mimeType).suffixes();
+    return suffixes.isEmpty() ? QString() : suffixes.constFirst();
 }
 
 QJsonObject errorEnvelope(int code, const QString &description, int retryAfter)

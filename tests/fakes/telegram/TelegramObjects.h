@@ -19,6 +19,8 @@ bool isAllowedReactionEmoji(const QString &emoji);
 QString plainTextOfHtml(const QString &html);
 // Width and height from a PNG or JPEG header; invalid when neither.
 QSize imageSize(const QByteArray &bytes);
+// File name extension for a stored file: from the name, else the MIME type's usual suffix.
+QString extensionOf(const QString &fileName, const QString &mimeType);
 // The error envelope: {"ok":false,"error_code":N,"description":"...","parameters":{"retry_after":N}}.
 QJsonObject errorEnvelope(int code, const QString &description, int retryAfter = 0);
 QJsonObject okEnvelope(const QJsonValue &result);
