@@ -5,6 +5,7 @@
 #include "storage/Migrations.h"
 #include "storage/OpenConnection.h"
 
+#include <QCoreApplication>
 #include <QPointer>
 #include <QThread>
 #include <algorithm>
@@ -39,16 +40,34 @@ Error shuttingDown()
 }
 
 // Queues `done` onto `context`'s thread; nothing happens if the context is gone by then.
+//
+// The storage thread must not look at `context` itself: the object may be deleted on its own thread at that
+// very moment. So the call is posted to a relay that lives as long as that thread (the application object
+// for the main thread), and the context is checked there, on its own thread, where the check is safe.
 Deliver queuedTo(QObject *context, Database::Done done)
 {
     if (!done)
         return [](const Status &) {};
     if (!context) // no thread to go to: the caller asked for the callback on the storage thread
         return [done = std::move(done)](const Status &s) { done(s); };
-    return [guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
-        if (QObject *target = guard.data())
-            QMetaObject::invokeMethod(
-                target, [done, s] { done(s); }, Qt::QueuedConnection);
+    QCoreApplication *app = QCoreApplication::instance();
+    QObject *relay = app && context->thread() == app->thread() ? static_cast<QObject *>(app) : nullptr;
+    if (!relay) {
+        // A context on another thread: post to it directly (its owner must keep it alive until delivery).
+        return [guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
+            if (QObject *target = guard.data())
+                QMetaObject::invokeMethod(
+                    target, [done, s] { done(s); }, Qt::QueuedConnection);
+        };
+    }
+    return [relay, guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
+        QMetaObject::invokeMethod(
+            relay,
+            [guard, done, s] {
+                if (guard)
+                    done(s);
+            },
+            Qt::QueuedConnection);
     };
 }
 
