@@ -2,6 +2,7 @@
 #include "TelegramApiClient.h"
 
 #include <QHttpMultiPart>
+#include <QHttpServer>
 #include <QTest>
 
 class TestFakeTelegramSends : public QObject {
@@ -146,6 +147,38 @@ private Q_SLOTS:
         QCOMPARE(calls.at(0).uploads.at(0).mimeType, mimeType);
         QCOMPARE(calls.at(0).uploads.at(0).bytes, bytes);
         QCOMPARE(fake->sentMessages(kTestToken, 100000001).size(), 1);
+    }
+
+    void photoByUrlIsFetchedLikeTelegramDoes()
+    {
+        QHttpServer files;
+        const QByteArray png = QByteArrayLiteral("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x08 more");
+        files.route(QStringLiteral("/cat.png"),
+                    [png] { return QHttpServerResponse(QByteArrayLiteral("image/png"), png); });
+        const quint16 port = files.listen(QHostAddress::LocalHost, 0);
+        QVERIFY(port != 0);
+        fake->addChat(kTestToken, testCustomer());
+        const ApiReply sent =
+            api->call(QStringLiteral("sendPhoto"),
+                      {{QStringLiteral("chat_id"), 100000001},
+                       {QStringLiteral("photo"), QStringLiteral("http://127.0.0.1:%1/cat.png").arg(port)}});
+        QCOMPARE(sent.status, 200);
+        const QJsonObject photo = sent.body.value(QStringLiteral("result"))
+                                      .toObject()
+                                      .value(QStringLiteral("photo"))
+                                      .toArray()
+                                      .last()
+                                      .toObject();
+        QCOMPARE(photo.value(QStringLiteral("width")).toInt(), 16);
+        QCOMPARE(photo.value(QStringLiteral("height")).toInt(), 8);
+        QCOMPARE(fake->fileBytes(photo.value(QStringLiteral("file_id")).toString()), png);
+        const ApiReply missing = api->call(
+            QStringLiteral("sendDocument"),
+            {{QStringLiteral("chat_id"), 100000001},
+             {QStringLiteral("document"), QStringLiteral("http://127.0.0.1:%1/nope.pdf").arg(port)}});
+        QCOMPARE(missing.status, 400);
+        QCOMPARE(missing.body.value(QStringLiteral("description")).toString(),
+                 QStringLiteral("Bad Request: failed to get HTTP URL content"));
     }
 
     void sentMessagesGetIncreasingIdsAndRepliesMustExist()

@@ -7,6 +7,7 @@
 #include <QMimeDatabase>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
+#include <QNetworkReply>
 
 using namespace FakeTelegramState;
 using TelegramObjects::errorEnvelope;
@@ -233,7 +234,52 @@ void FakeTelegram::Private::handle(const QHttpServerRequest &request, QTcpSocket
         getUpdates(*target, std::move(responder), socket, call);
         return;
     }
+    if (method == QLatin1String("sendPhoto") || method == QLatin1String("sendDocument")) {
+        const QString field =
+            method == QLatin1String("sendPhoto") ? QStringLiteral("photo") : QStringLiteral("document");
+        const QString given = parsed.params.value(field).toString();
+        if (given.startsWith(QLatin1String("http://")) || given.startsWith(QLatin1String("https://"))) {
+            fetchThenSend(field, parsed, std::move(responder), socket, call);
+            return;
+        }
+    }
     finish(responder, call, dispatch(*target, method, parsed));
+}
+
+void FakeTelegram::Private::fetchThenSend(const QString &field, const BotApiRequest &request,
+                                          QHttpServerResponder &&responder, QTcpSocket *socket,
+                                          const FakeTelegramCall &call)
+{
+    // Telegram downloads a file given by URL itself: up to 5 MB for photos, 20 MB for other files.
+    const QUrl url(request.params.value(field).toString());
+    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+    const QPointer<QTcpSocket> alive(socket);
+    QNetworkRequest get(url);
+    get.setTransferTimeout(10000);
+    QNetworkReply *reply = network->get(get);
+    QObject::connect(
+        reply, &QNetworkReply::finished, q, [this, reply, held, alive, field, request, call, url] {
+            reply->deleteLater();
+            const qint64 limit =
+                field == QLatin1String("photo") ? 5 * 1024 * 1024 : FakeTelegram::kMaxDownloadSize;
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            const QByteArray bytes = reply->readAll();
+            Bot *target = bot(call.token);
+            ApiResult result = badRequest(QStringLiteral("failed to get HTTP URL content"));
+            if (target && reply->error() == QNetworkReply::NoError && status / 100 == 2 &&
+                bytes.size() <= limit) {
+                BotApiRequest withFile = request;
+                withFile.params.remove(field);
+                const QString fileName = url.fileName().isEmpty() ? QStringLiteral("file") : url.fileName();
+                const QString mimeType = reply->header(QNetworkRequest::ContentTypeHeader)
+                                             .toString()
+                                             .section(QLatin1Char(';'), 0, 0);
+                withFile.uploads.append(FakeTelegramUpload{field, fileName, mimeType, bytes});
+                result = dispatch(*target, call.method, withFile);
+            }
+            if (alive)
+                finish(*held, call, result);
+        });
 }
 
 void FakeTelegram::Private::finish(QHttpServerResponder &responder, FakeTelegramCall call,

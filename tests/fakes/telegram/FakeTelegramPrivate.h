@@ -156,6 +156,8 @@ struct FakeTelegram::Private {
     void finish(QHttpServerResponder &responder, FakeTelegramCall call, const ApiResult &result);
     ApiResult dispatch(Bot &bot, const QString &method, const BotApiRequest &request);
     std::optional<ApiResult> takeFault(const QString &method);
+    void fetchThenSend(const QString &field, const BotApiRequest &request, QHttpServerResponder &&responder,
+                       QTcpSocket *socket, const FakeTelegramCall &call);
 
     // Updates: long polling and webhooks
     void getUpdates(Bot &bot, QHttpServerResponder &&responder, QTcpSocket *socket, FakeTelegramCall call);

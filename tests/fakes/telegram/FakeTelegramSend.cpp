@@ -148,18 +148,14 @@ FakeTelegram::Private::ApiResult FakeTelegram::Private::sendMedia(Bot &bot, cons
             mimeType = QMimeDatabase().mimeTypeForFileNameAndData(fileName, upload->bytes).name();
     } else if (files.contains(given)) {
         fileId = given;
-    } else if (!given.startsWith(QLatin1String("http://")) && !given.startsWith(QLatin1String("https://"))) {
+    } else { // URLs were fetched into an upload before dispatch
         return badRequest(QStringLiteral("wrong file identifier/HTTP URL specified"));
-    } else {
-        fileName = QUrl(given).fileName();
-        mimeType = QMimeDatabase().mimeTypeForFile(fileName, QMimeDatabase::MatchExtension).name();
     }
     if (auto error = checkSendable(bot, params, target, true))
         return *error;
     QJsonObject replyTo;
     if (auto error = replyTarget(*target, params, replyTo))
         return *error;
-    // A URL is not fetched here (no network to reach); the file is recorded with no bytes.
     const QByteArray bytes = upload ? upload->bytes : QByteArray();
     const QString prefix =
         field == QLatin1String("photo") ? QStringLiteral("photos") : QStringLiteral("documents");
