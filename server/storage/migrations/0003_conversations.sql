@@ -82,7 +82,7 @@ CREATE TABLE messages (
     author TEXT NOT NULL,                -- 'subscriber:<id>', 'user:<id>', 'system'
     external_id TEXT,                    -- the provider's id, once known
     client_id TEXT,                      -- an operator's own id for the message (resend guard)
-    content TEXT NOT NULL,               -- JSON of era::content::Content
+    content TEXT NOT NULL,               -- JSON of era::content::Content (reactions included)
     reply_to BIGINT REFERENCES messages (id),
     status TEXT NOT NULL CHECK (status IN ('received', 'pending', 'sent', 'failed')),
     failure TEXT NOT NULL DEFAULT '',
@@ -93,14 +93,6 @@ CREATE TABLE messages (
 CREATE UNIQUE INDEX messages_external ON messages (channel_id, external_id) WHERE external_id IS NOT NULL;
 CREATE UNIQUE INDEX messages_client ON messages (author, client_id) WHERE client_id IS NOT NULL;
 CREATE INDEX messages_by_dialog ON messages (dialog_id, id);
-
-CREATE TABLE reactions (
-    message_id BIGINT NOT NULL REFERENCES messages (id),
-    actor TEXT NOT NULL,                 -- 'subscriber:<id>' or 'user:<id>'
-    emoji TEXT NOT NULL,
-    at BIGINT NOT NULL,
-    PRIMARY KEY (message_id, actor, emoji)
-);
 
 -- Deliveries owed to providers: at least once, in id order per dialog, with backoff.
 CREATE TABLE outbox (

@@ -1,0 +1,267 @@
+#include "dialogs/IngestService.h"
+
+#include "core/Time.h"
+#include "dialogs/Records.h"
+#include "storage/Database.h"
+
+#include <era/content/ContentJson.h>
+#include <era/content/Preview.h>
+
+#include <QJsonDocument>
+#include <QPointer>
+
+namespace era::dialogs {
+
+using namespace Qt::StringLiterals;
+using channels::InboundEvent;
+using storage::WriteTx;
+
+namespace {
+
+qint64 msOf(const QDateTime &at)
+{
+    return at.isValid() ? at.toMSecsSinceEpoch() : nowMs();
+}
+
+Result<SubscriberRecord> upsertSubscriber(WriteTx &tx, qint64 channelId, const channels::SubscriberProfile &p)
+{
+    QString name = p.name.trimmed();
+    if (name.isEmpty())
+        name = p.username.isEmpty() ? p.externalId : p.username;
+    const QString profile = QString::fromUtf8(QJsonDocument(p.extra).toJson(QJsonDocument::Compact));
+    auto r = tx.exec(u"INSERT INTO subscribers (channel_id, external_id, name, username, language, profile, "
+                     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
+                     "ON CONFLICT (channel_id, external_id) DO UPDATE SET name = excluded.name, "
+                     "username = excluded.username, language = excluded.language, profile = excluded.profile, "
+                     "updated_at = excluded.updated_at RETURNING id"_s,
+                     {channelId, p.externalId, name, p.username, p.language, profile, nowMs()});
+    if (!r)
+        return r.error();
+    return SubscriberRecord{r->at(0, 0).toLongLong(), channelId, p.externalId, name, p.username, p.language,
+                            p.extra};
+}
+
+// The subscriber's open dialog in this channel, or a new one waiting for the router.
+Result<std::pair<DialogRecord, bool>> openDialog(WriteTx &tx, qint64 channelId, qint64 subscriberId,
+                                                 const QString &chatId, qint64 at)
+{
+    auto r = tx.exec(u"SELECT "_s + records::dialogColumns +
+                         u" FROM dialogs WHERE channel_id = $1 AND subscriber_id = $2 AND state <> 'closed'"_s,
+                     {channelId, subscriberId});
+    if (!r)
+        return r.error();
+    if (!r->isEmpty())
+        return std::pair{records::dialogFrom(r->rows.at(0)), false};
+    auto created = tx.exec(u"INSERT INTO dialogs (channel_id, subscriber_id, external_chat_id, state, opened_at, "
+                           "last_message_at) VALUES ($1, $2, $3, 'waiting', $4, $4) RETURNING "_s +
+                               records::dialogColumns,
+                           {channelId, subscriberId, chatId, at});
+    if (!created)
+        return created.error();
+    return std::pair{records::dialogFrom(created->rows.at(0)), true};
+}
+
+// Our message for a provider message id in this channel, if we have it.
+Result<std::optional<MessageRecord>> byExternalId(WriteTx &tx, qint64 channelId, const QString &externalId)
+{
+    if (externalId.isEmpty())
+        return std::optional<MessageRecord>();
+    auto r = tx.exec(u"SELECT "_s + records::messageColumns +
+                         u" FROM messages WHERE channel_id = $1 AND external_id = $2"_s,
+                     {channelId, externalId});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return std::optional<MessageRecord>();
+    auto m = records::messageFrom(r->rows.at(0));
+    if (!m)
+        return m.error();
+    return std::optional<MessageRecord>(*m);
+}
+
+bool hasPendingAttachment(const content::Content &c)
+{
+    return std::visit(
+        [](const auto &body) {
+            if constexpr (requires { body.file; })
+                return body.file.state == content::AttachmentState::Pending;
+            else
+                return false;
+        },
+        c.body);
+}
+
+Status appendMessageEvent(WriteTx &tx, const QString &name, const DialogRecord &dialog, const MessageRecord &m)
+{
+    auto e = tx.appendEvent(name, records::audienceOf(dialog),
+                            {{u"dialog_id"_s, dialog.id}, {u"message"_s, m.toJson()}});
+    return e ? ok() : Status(e.error());
+}
+
+class Ingest {
+public:
+    Ingest(WriteTx &tx, qint64 channelId) : m_tx(tx), m_channelId(channelId) {}
+
+    Status message(const InboundEvent &e, const SubscriberRecord &sub, IngestService::Outcome &out)
+    {
+        auto dup = byExternalId(m_tx, m_channelId, e.externalMessageId);
+        if (!dup)
+            return dup.error();
+        if (dup->has_value()) {
+            ++out.duplicates; // a provider's retry: acknowledged and dropped
+            return ok();
+        }
+        const qint64 at = msOf(e.at);
+        auto dialog = openDialog(m_tx, m_channelId, sub.id, e.externalChatId, at);
+        if (!dialog)
+            return dialog.error();
+        auto &[d, opened] = *dialog;
+
+        content::Content c = e.content;
+        qint64 replyTo = 0;
+        auto quoted = byExternalId(m_tx, m_channelId, e.replyToExternalId);
+        if (!quoted)
+            return quoted.error();
+        if (quoted->has_value()) {
+            const MessageRecord &q = **quoted;
+            replyTo = q.id;
+            c.replyTo = content::ReplyTo{q.id, q.author == u"subscriber:%1"_s.arg(sub.id) ? sub.name : QString(),
+                                         q.content.kind(), content::plainPreview(q.content, 80)};
+        }
+        auto r = m_tx.exec(u"INSERT INTO messages (dialog_id, channel_id, direction, author, external_id, content, "
+                           "reply_to, status, created_at, edited_at) VALUES ($1, $2, 'in', $3, $4, $5, $6, "
+                           "'received', $7, $8) RETURNING "_s +
+                               records::messageColumns,
+                           {d.id, m_channelId, u"subscriber:%1"_s.arg(sub.id),
+                            e.externalMessageId.isEmpty() ? QVariant() : QVariant(e.externalMessageId),
+                            records::contentText(c), replyTo > 0 ? QVariant(replyTo) : QVariant(), at,
+                            c.editedAt ? QVariant(c.editedAt->toMSecsSinceEpoch()) : QVariant()});
+        if (!r)
+            return r.error();
+        auto m = records::messageFrom(r->rows.at(0));
+        if (!m)
+            return m.error();
+        if (auto u = m_tx.exec(u"UPDATE dialogs SET last_message_at = $2 WHERE id = $1"_s, {d.id, at}); !u)
+            return u.error();
+        d.lastMessageAt = at;
+        if (opened) {
+            out.openedDialogs.append(d.id);
+            auto ev = m_tx.appendEvent(u"dialog.opened"_s, records::audienceOf(d),
+                                       {{u"dialog"_s, d.toJson()}, {u"subscriber"_s, sub.toJson()}});
+            if (!ev)
+                return ev.error();
+        }
+        if (hasPendingAttachment(c))
+            out.pendingMedia.append(m->id);
+        ++out.stored;
+        return appendMessageEvent(m_tx, u"message.created"_s, d, *m);
+    }
+
+    Status edit(const InboundEvent &e, const SubscriberRecord &sub, IngestService::Outcome &out)
+    {
+        auto found = byExternalId(m_tx, m_channelId, e.externalMessageId);
+        if (!found)
+            return found.error();
+        if (!found->has_value()) {
+            // An edit of a message we never saw (sent before the channel was connected): keep it as a message.
+            InboundEvent asNew = e;
+            asNew.type = InboundEvent::Type::Message;
+            asNew.externalMessageId = e.externalMessageId + u"#edit"_s;
+            return message(asNew, sub, out);
+        }
+        MessageRecord m = **found;
+        content::Content c = e.content;
+        c.replyTo = m.content.replyTo;
+        c.reactions = m.content.reactions;
+        c.forwardedFrom = m.content.forwardedFrom;
+        if (!c.editedAt)
+            c.editedAt = e.at.isValid() ? e.at : QDateTime::currentDateTimeUtc();
+        return update(m, c, u"message.updated"_s, out);
+    }
+
+    Status reaction(const InboundEvent &e, const SubscriberRecord &sub, IngestService::Outcome &out)
+    {
+        auto found = byExternalId(m_tx, m_channelId, e.externalMessageId);
+        if (!found)
+            return found.error();
+        if (!found->has_value()) {
+            ++out.duplicates; // a reaction to a message we do not have: nothing to attach it to
+            return ok();
+        }
+        MessageRecord m = **found;
+        content::Content c = m.content;
+        const content::Actor actor{content::Actor::Type::Subscriber, sub.id};
+        c.reactions.removeIf([&](const content::Reaction &r) { return r.actor == actor; });
+        const QDateTime at = e.at.isValid() ? e.at.toUTC() : QDateTime::currentDateTimeUtc();
+        for (const QString &emoji : e.reactions)
+            if (!emoji.isEmpty())
+                c.reactions.append(content::Reaction{actor, emoji, at});
+        return update(m, c, u"message.reactions"_s, out);
+    }
+
+private:
+    Status update(MessageRecord m, const content::Content &c, const QString &eventName, IngestService::Outcome &out)
+    {
+        auto r = m_tx.exec(u"UPDATE messages SET content = $2, edited_at = $3 WHERE id = $1"_s,
+                           {m.id, records::contentText(c),
+                            c.editedAt ? QVariant(c.editedAt->toMSecsSinceEpoch()) : QVariant()});
+        if (!r)
+            return r.error();
+        m.content = c;
+        auto d = records::dialog(m_tx.connection(), m.dialogId);
+        if (!d)
+            return d.error();
+        ++out.stored;
+        return appendMessageEvent(m_tx, eventName, **d, m);
+    }
+
+    WriteTx &m_tx;
+    qint64 m_channelId;
+};
+
+} // namespace
+
+IngestService::IngestService(storage::Database &db, QObject *parent) : QObject(parent), m_db(db) {}
+
+void IngestService::ingest(qint64 channelId, const QList<InboundEvent> &events, const QString &cursor,
+                           QObject *context, std::function<void(Result<Outcome>)> done)
+{
+    QPointer<IngestService> self(this);
+    m_db.write<Outcome>(
+        context,
+        [channelId, events, cursor](WriteTx &tx) -> Result<Outcome> {
+            Outcome out;
+            Ingest ingest(tx, channelId);
+            for (const InboundEvent &e : events) {
+                if (e.from.externalId.isEmpty() || e.externalChatId.isEmpty())
+                    return Error{u"bad_event"_s, u"an inbound event without a sender or chat"_s};
+                auto sub = upsertSubscriber(tx, channelId, e.from);
+                if (!sub)
+                    return sub.error();
+                Status s = e.type == InboundEvent::Type::Message ? ingest.message(e, *sub, out)
+                           : e.type == InboundEvent::Type::Edit  ? ingest.edit(e, *sub, out)
+                                                                 : ingest.reaction(e, *sub, out);
+                if (!s)
+                    return s.error();
+            }
+            if (!cursor.isEmpty()) {
+                auto r = tx.exec(u"INSERT INTO channel_cursors (channel_id, cursor) VALUES ($1, $2) "
+                                 "ON CONFLICT (channel_id) DO UPDATE SET cursor = excluded.cursor"_s,
+                                 {channelId, cursor});
+                if (!r)
+                    return r.error();
+            }
+            return out;
+        },
+        [self, channelId, done](Result<Outcome> r) {
+            if (r && self) {
+                for (qint64 id : r->openedDialogs)
+                    Q_EMIT self->dialogOpened(id, channelId);
+                for (qint64 id : r->pendingMedia)
+                    Q_EMIT self->mediaPending(id);
+            }
+            done(r);
+        });
+}
+
+} // namespace era::dialogs

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "channels/Connector.h"
+#include "core/Result.h"
+
+#include <QObject>
+
+namespace era::storage {
+class Database;
+}
+
+namespace era::dialogs {
+
+// Turns what connectors receive into stored subscribers, dialogs and messages: one transaction per delivery,
+// deduplicated on the provider's message ids, with the connector's resume cursor stored in the same
+// transaction. The connector confirms to the provider only when `done` reports success.
+class IngestService : public QObject {
+    Q_OBJECT
+public:
+    explicit IngestService(storage::Database &db, QObject *parent = nullptr);
+
+    struct Outcome {
+        int stored = 0;
+        int duplicates = 0;
+        QList<qint64> openedDialogs;   // new dialogs, for the router
+        QList<qint64> pendingMedia;    // messages whose attachments wait for download
+    };
+    void ingest(qint64 channelId, const QList<channels::InboundEvent> &events, const QString &cursor,
+                QObject *context, std::function<void(Result<Outcome>)> done);
+
+Q_SIGNALS:
+    // After the commit, for each new dialog (the router's seam) and each message with a pending attachment.
+    void dialogOpened(qint64 dialogId, qint64 channelId);
+    void mediaPending(qint64 messageId);
+
+private:
+    storage::Database &m_db;
+};
+
+} // namespace era::dialogs
