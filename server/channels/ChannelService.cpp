@@ -105,16 +105,15 @@ QJsonObject merged(QJsonObject base, const QJsonObject &over)
 ChannelService::ChannelService(storage::Database &db, const SecretBox &secrets, const ConnectorKinds &kinds,
                                QObject *parent)
     : QObject(parent), m_db(db), m_secrets(secrets), m_kinds(kinds)
-{
-}
+{}
 
 Status ChannelService::validate(const QString &kind, const QJsonObject &settings,
                                 const QJsonObject &credentials) const
 {
     const ConnectorKind *k = m_kinds.find(kind);
     if (!k)
-        return Error{u"bad_args"_s,
-                     u"kind: unknown channel kind '%1' (known: %2)"_s.arg(kind, m_kinds.names().join(u", "_s))};
+        return Error{u"bad_args"_s, u"kind: unknown channel kind '%1' (known: %2)"_s.arg(
+                                        kind, m_kinds.names().join(u", "_s))};
     return k->validate ? k->validate(settings, credentials) : ok();
 }
 
@@ -124,21 +123,23 @@ void ChannelService::list(const accounts::Principal &actor, QObject *context, Re
         done(Error{u"forbidden"_s, u"listing channels needs the supervisor or admin role"_s});
         return;
     }
-    m_db.read<QList<Channel>>(context, [](Connection &c) { return all(c); }, std::move(done));
+    m_db.read<QList<Channel>>(
+        context, [](Connection &c) { return all(c); }, std::move(done));
 }
 
-static Result<Channel> insertChannel(WriteTx &tx, const ChannelService::NewChannel &spec, const QJsonObject &settings,
-                                     const QByteArray &sealed)
+static Result<Channel> insertChannel(WriteTx &tx, const ChannelService::NewChannel &spec,
+                                     const QJsonObject &settings, const QByteArray &sealed)
 {
     if (Status s = queueExists(tx.connection(), spec.defaultQueueId); !s)
         return s.error();
     const qint64 now = nowMs();
-    auto r = tx.exec(u"INSERT INTO channels (kind, name, enabled, default_queue_id, settings, secret, created_at, "
-                     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING "_s +
-                         columns,
-                     {spec.kind, spec.name, qint64(spec.enabled ? 1 : 0),
-                      spec.defaultQueueId > 0 ? QVariant(spec.defaultQueueId) : QVariant(), compact(settings),
-                      sealed, now});
+    auto r =
+        tx.exec(u"INSERT INTO channels (kind, name, enabled, default_queue_id, settings, secret, created_at, "
+                "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING "_s +
+                    columns,
+                {spec.kind, spec.name, qint64(spec.enabled ? 1 : 0),
+                 spec.defaultQueueId > 0 ? QVariant(spec.defaultQueueId) : QVariant(), compact(settings),
+                 sealed, now});
     if (!r)
         return r.error();
     const Channel channel = channelFrom(r->rows.at(0));
@@ -216,8 +217,9 @@ void ChannelService::update(const accounts::Principal &actor, qint64 id, const C
                 }
             }
             const ConnectorKind *k = kinds.find(before.kind);
-            const QJsonObject settings =
-                patch.settings ? merged(k ? k->defaultSettings : QJsonObject(), *patch.settings) : before.settings;
+            const QJsonObject settings = patch.settings
+                                             ? merged(k ? k->defaultSettings : QJsonObject(), *patch.settings)
+                                             : before.settings;
             if (k && k->validate)
                 if (Status s = k->validate(settings, credentials); !s)
                     return s.error();
@@ -235,7 +237,8 @@ void ChannelService::update(const accounts::Principal &actor, qint64 id, const C
             if (patch.enabled)
                 add(u"enabled"_s, qint64(*patch.enabled ? 1 : 0));
             if (patch.defaultQueueId)
-                add(u"default_queue_id"_s, *patch.defaultQueueId > 0 ? QVariant(*patch.defaultQueueId) : QVariant());
+                add(u"default_queue_id"_s,
+                    *patch.defaultQueueId > 0 ? QVariant(*patch.defaultQueueId) : QVariant());
             if (patch.settings)
                 add(u"settings"_s, compact(settings));
             if (patch.credentials)
@@ -269,7 +272,8 @@ void ChannelService::remove(const accounts::Principal &actor, qint64 id, QObject
             if (!used)
                 return used.error();
             if (!used->isEmpty())
-                return Error{u"conflict"_s, u"the channel has conversations; disable it instead of deleting"_s};
+                return Error{u"conflict"_s,
+                             u"the channel has conversations; disable it instead of deleting"_s};
             auto r = tx.exec(u"DELETE FROM channels WHERE id = $1"_s, {id});
             if (!r)
                 return r.error();
@@ -340,7 +344,8 @@ void ChannelService::setState(qint64 id, const QString &state)
             if (!r)
                 return r.error();
             if (r->affected > 0)
-                if (auto e = tx.appendEvent(u"channel.state"_s, admins, {{u"id"_s, id}, {u"state"_s, state}}); !e)
+                if (auto e = tx.appendEvent(u"channel.state"_s, admins, {{u"id"_s, id}, {u"state"_s, state}});
+                    !e)
                     return e.error();
             return Done{};
         },

@@ -6,7 +6,6 @@
 #include "core/Result.h"
 
 #include <QObject>
-
 #include <functional>
 #include <optional>
 
@@ -49,7 +48,8 @@ public:
     };
 
     void list(const accounts::Principal &actor, QObject *context, Reply<QList<Channel>> done);
-    void create(const accounts::Principal &actor, const NewChannel &spec, QObject *context, Reply<Channel> done);
+    void create(const accounts::Principal &actor, const NewChannel &spec, QObject *context,
+                Reply<Channel> done);
     void update(const accounts::Principal &actor, qint64 id, const ChannelPatch &patch, QObject *context,
                 Reply<Channel> done);
     // Refused with "conflict" once the channel has conversations: disable it instead.

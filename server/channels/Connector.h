@@ -2,8 +2,6 @@
 
 #include "core/Result.h"
 
-#include <era/content/Content.h>
-
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonObject>
@@ -11,7 +9,7 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-
+#include <era/content/Content.h>
 #include <functional>
 #include <optional>
 
@@ -22,7 +20,7 @@ struct SubscriberProfile {
     QString externalId; // the provider's user id
     QString name;       // display name ("first last")
     QString username;
-    QString language; // IETF tag when the provider gives one
+    QString language;  // IETF tag when the provider gives one
     QJsonObject extra; // anything else worth keeping (is_premium...)
 };
 
@@ -52,11 +50,11 @@ struct SendRequest {
     enum class Action { Send, React };
     Action action = Action::Send;
     QString externalChatId;
-    content::Content content;          // Send
-    std::optional<OutboundFile> file;  // Send with an image/document body
-    QString replyToExternalId;         // Send: answer this provider message
-    QString targetExternalId;          // React: the provider message reacted to
-    QStringList emojis;                // React: our reactions on it now (empty: remove)
+    content::Content content;         // Send
+    std::optional<OutboundFile> file; // Send with an image/document body
+    QString replyToExternalId;        // Send: answer this provider message
+    QString targetExternalId;         // React: the provider message reacted to
+    QStringList emojis;               // React: our reactions on it now (empty: remove)
 };
 
 // How a send ended, classified so the outbox knows what to do next.
@@ -102,7 +100,8 @@ public:
     // `cursor` is the position to resume from after these events (e.g. Telegram's next offset), stored in the
     // same transaction as the events; empty when the transport needs none (webhooks).
     using Committed = std::function<void(Status)>;
-    using Deliver = std::function<void(const QList<InboundEvent> &events, const QString &cursor, Committed committed)>;
+    using Deliver =
+        std::function<void(const QList<InboundEvent> &events, const QString &cursor, Committed committed)>;
 
     // Starts receiving from `cursor` (what the last committed delivery said).
     virtual void start(const QString &cursor, Deliver deliver) = 0;

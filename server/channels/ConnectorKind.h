@@ -5,7 +5,6 @@
 
 #include <QHash>
 #include <QJsonObject>
-
 #include <functional>
 #include <memory>
 

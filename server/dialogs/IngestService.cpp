@@ -4,11 +4,10 @@
 #include "dialogs/Records.h"
 #include "storage/Database.h"
 
-#include <era/content/ContentJson.h>
-#include <era/content/Preview.h>
-
 #include <QJsonDocument>
 #include <QPointer>
+#include <era/content/ContentJson.h>
+#include <era/content/Preview.h>
 
 namespace era::dialogs {
 
@@ -29,33 +28,36 @@ Result<SubscriberRecord> upsertSubscriber(WriteTx &tx, qint64 channelId, const c
     if (name.isEmpty())
         name = p.username.isEmpty() ? p.externalId : p.username;
     const QString profile = QString::fromUtf8(QJsonDocument(p.extra).toJson(QJsonDocument::Compact));
-    auto r = tx.exec(u"INSERT INTO subscribers (channel_id, external_id, name, username, language, profile, "
-                     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
-                     "ON CONFLICT (channel_id, external_id) DO UPDATE SET name = excluded.name, "
-                     "username = excluded.username, language = excluded.language, profile = excluded.profile, "
-                     "updated_at = excluded.updated_at RETURNING id"_s,
-                     {channelId, p.externalId, name, p.username, p.language, profile, nowMs()});
+    auto r =
+        tx.exec(u"INSERT INTO subscribers (channel_id, external_id, name, username, language, profile, "
+                "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
+                "ON CONFLICT (channel_id, external_id) DO UPDATE SET name = excluded.name, "
+                "username = excluded.username, language = excluded.language, profile = excluded.profile, "
+                "updated_at = excluded.updated_at RETURNING id"_s,
+                {channelId, p.externalId, name, p.username, p.language, profile, nowMs()});
     if (!r)
         return r.error();
-    return SubscriberRecord{r->at(0, 0).toLongLong(), channelId, p.externalId, name, p.username, p.language,
-                            p.extra};
+    return SubscriberRecord{
+        r->at(0, 0).toLongLong(), channelId, p.externalId, name, p.username, p.language, p.extra};
 }
 
 // The subscriber's open dialog in this channel, or a new one waiting for the router.
 Result<std::pair<DialogRecord, bool>> openDialog(WriteTx &tx, qint64 channelId, qint64 subscriberId,
                                                  const QString &chatId, qint64 at)
 {
-    auto r = tx.exec(u"SELECT "_s + records::dialogColumns +
-                         u" FROM dialogs WHERE channel_id = $1 AND subscriber_id = $2 AND state <> 'closed'"_s,
-                     {channelId, subscriberId});
+    auto r =
+        tx.exec(u"SELECT "_s + records::dialogColumns +
+                    u" FROM dialogs WHERE channel_id = $1 AND subscriber_id = $2 AND state <> 'closed'"_s,
+                {channelId, subscriberId});
     if (!r)
         return r.error();
     if (!r->isEmpty())
         return std::pair{records::dialogFrom(r->rows.at(0)), false};
-    auto created = tx.exec(u"INSERT INTO dialogs (channel_id, subscriber_id, external_chat_id, state, opened_at, "
-                           "last_message_at) VALUES ($1, $2, $3, 'waiting', $4, $4) RETURNING "_s +
-                               records::dialogColumns,
-                           {channelId, subscriberId, chatId, at});
+    auto created =
+        tx.exec(u"INSERT INTO dialogs (channel_id, subscriber_id, external_chat_id, state, opened_at, "
+                "last_message_at) VALUES ($1, $2, $3, 'waiting', $4, $4) RETURNING "_s +
+                    records::dialogColumns,
+                {channelId, subscriberId, chatId, at});
     if (!created)
         return created.error();
     return std::pair{records::dialogFrom(created->rows.at(0)), true};
@@ -91,7 +93,8 @@ bool hasPendingAttachment(const content::Content &c)
         c.body);
 }
 
-Status appendMessageEvent(WriteTx &tx, const QString &name, const DialogRecord &dialog, const MessageRecord &m)
+Status appendMessageEvent(WriteTx &tx, const QString &name, const DialogRecord &dialog,
+                          const MessageRecord &m)
 {
     auto e = tx.appendEvent(name, records::audienceOf(dialog),
                             {{u"dialog_id"_s, dialog.id}, {u"message"_s, m.toJson()}});
@@ -125,17 +128,19 @@ public:
         if (quoted->has_value()) {
             const MessageRecord &q = **quoted;
             replyTo = q.id;
-            c.replyTo = content::ReplyTo{q.id, q.author == u"subscriber:%1"_s.arg(sub.id) ? sub.name : QString(),
-                                         q.content.kind(), content::plainPreview(q.content, 80)};
+            c.replyTo =
+                content::ReplyTo{q.id, q.author == u"subscriber:%1"_s.arg(sub.id) ? sub.name : QString(),
+                                 q.content.kind(), content::plainPreview(q.content, 80)};
         }
-        auto r = m_tx.exec(u"INSERT INTO messages (dialog_id, channel_id, direction, author, external_id, content, "
-                           "reply_to, status, created_at, edited_at) VALUES ($1, $2, 'in', $3, $4, $5, $6, "
-                           "'received', $7, $8) RETURNING "_s +
-                               records::messageColumns,
-                           {d.id, m_channelId, u"subscriber:%1"_s.arg(sub.id),
-                            e.externalMessageId.isEmpty() ? QVariant() : QVariant(e.externalMessageId),
-                            records::contentText(c), replyTo > 0 ? QVariant(replyTo) : QVariant(), at,
-                            c.editedAt ? QVariant(c.editedAt->toMSecsSinceEpoch()) : QVariant()});
+        auto r = m_tx.exec(
+            u"INSERT INTO messages (dialog_id, channel_id, direction, author, external_id, content, "
+            "reply_to, status, created_at, edited_at) VALUES ($1, $2, 'in', $3, $4, $5, $6, "
+            "'received', $7, $8) RETURNING "_s +
+                records::messageColumns,
+            {d.id, m_channelId, u"subscriber:%1"_s.arg(sub.id),
+             e.externalMessageId.isEmpty() ? QVariant() : QVariant(e.externalMessageId),
+             records::contentText(c), replyTo > 0 ? QVariant(replyTo) : QVariant(), at,
+             c.editedAt ? QVariant(c.editedAt->toMSecsSinceEpoch()) : QVariant()});
         if (!r)
             return r.error();
         auto m = records::messageFrom(r->rows.at(0));
@@ -163,7 +168,8 @@ public:
         if (!found)
             return found.error();
         if (!found->has_value()) {
-            // An edit of a message we never saw (sent before the channel was connected): keep it as a message.
+            // An edit of a message we never saw (sent before the channel was connected): keep it as a
+            // message.
             InboundEvent asNew = e;
             asNew.type = InboundEvent::Type::Message;
             asNew.externalMessageId = e.externalMessageId + u"#edit"_s;
@@ -200,7 +206,8 @@ public:
     }
 
 private:
-    Status update(MessageRecord m, const content::Content &c, const QString &eventName, IngestService::Outcome &out)
+    Status update(MessageRecord m, const content::Content &c, const QString &eventName,
+                  IngestService::Outcome &out)
     {
         auto r = m_tx.exec(u"UPDATE messages SET content = $2, edited_at = $3 WHERE id = $1"_s,
                            {m.id, records::contentText(c),

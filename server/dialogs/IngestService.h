@@ -22,8 +22,8 @@ public:
     struct Outcome {
         int stored = 0;
         int duplicates = 0;
-        QList<qint64> openedDialogs;   // new dialogs, for the router
-        QList<qint64> pendingMedia;    // messages whose attachments wait for download
+        QList<qint64> openedDialogs; // new dialogs, for the router
+        QList<qint64> pendingMedia;  // messages whose attachments wait for download
     };
     void ingest(qint64 channelId, const QList<channels::InboundEvent> &events, const QString &cursor,
                 QObject *context, std::function<void(Result<Outcome>)> done);

@@ -2,9 +2,8 @@
 
 #include "core/Time.h"
 
-#include <era/content/ContentJson.h>
-
 #include <QJsonDocument>
+#include <era/content/ContentJson.h>
 
 namespace era::dialogs {
 
@@ -52,16 +51,21 @@ QJsonObject DialogRecord::toJson() const
 
 QJsonObject SubscriberRecord::toJson() const
 {
-    return {{u"id"_s, id},         {u"channel_id"_s, channelId}, {u"name"_s, name},
-            {u"username"_s, username}, {u"language"_s, language}, {u"profile"_s, profile}};
+    return {{u"id"_s, id},
+            {u"channel_id"_s, channelId},
+            {u"name"_s, name},
+            {u"username"_s, username},
+            {u"language"_s, language},
+            {u"profile"_s, profile}};
 }
 
 namespace records {
 
 const QString messageColumns = u"id, dialog_id, direction, author, external_id, client_id, content, status, "
                                "failure, created_at"_s;
-const QString dialogColumns = u"id, channel_id, subscriber_id, external_chat_id, state, queue_id, operator_id, "
-                              "opened_at, assigned_at, closed_at, last_message_at"_s;
+const QString dialogColumns =
+    u"id, channel_id, subscriber_id, external_chat_id, state, queue_id, operator_id, "
+    "opened_at, assigned_at, closed_at, last_message_at"_s;
 
 Result<MessageRecord> messageFrom(const QVariantList &r)
 {
@@ -72,10 +76,11 @@ Result<MessageRecord> messageFrom(const QVariantList &r)
     m.author = r.at(3).toString();
     m.externalId = r.at(4).toString();
     m.clientId = r.at(5).toString();
-    auto content = content::fromJson<content::Content>(QJsonDocument::fromJson(r.at(6).toString().toUtf8()).object());
+    auto content =
+        content::fromJson<content::Content>(QJsonDocument::fromJson(r.at(6).toString().toUtf8()).object());
     if (!content)
-        return Error{u"internal"_s, u"message %1 has unreadable content: %2"_s.arg(m.id).arg(
-                                        content.error().toString())};
+        return Error{u"internal"_s,
+                     u"message %1 has unreadable content: %2"_s.arg(m.id).arg(content.error().toString())};
     m.content = *content;
     m.status = r.at(7).toString();
     m.failure = r.at(8).toString();
@@ -133,9 +138,10 @@ Result<std::optional<SubscriberRecord>> subscriber(storage::Connection &c, qint6
     if (r->isEmpty())
         return std::optional<SubscriberRecord>();
     const QVariantList &row = r->rows.at(0);
-    return std::optional<SubscriberRecord>(SubscriberRecord{
-        row.at(0).toLongLong(), row.at(1).toLongLong(), row.at(2).toString(), row.at(3).toString(),
-        row.at(4).toString(), row.at(5).toString(), QJsonDocument::fromJson(row.at(6).toString().toUtf8()).object()});
+    return std::optional<SubscriberRecord>(
+        SubscriberRecord{row.at(0).toLongLong(), row.at(1).toLongLong(), row.at(2).toString(),
+                         row.at(3).toString(), row.at(4).toString(), row.at(5).toString(),
+                         QJsonDocument::fromJson(row.at(6).toString().toUtf8()).object()});
 }
 
 QString contentText(const content::Content &content)

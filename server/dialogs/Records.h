@@ -3,11 +3,9 @@
 #include "core/Result.h"
 #include "storage/Connection.h"
 
-#include <era/content/Content.h>
-
 #include <QJsonObject>
 #include <QString>
-
+#include <era/content/Content.h>
 #include <optional>
 
 namespace era::dialogs {
