@@ -10,7 +10,6 @@
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
-
 #include <deque>
 #include <memory>
 
@@ -25,26 +24,28 @@ namespace era::channels {
 struct TelegramSettings {
     enum class Mode { Polling, Webhook };
 
-    QString token;                                                // "token": from @BotFather, secret
-    QUrl apiBaseUrl = QUrl(QStringLiteral("https://api.telegram.org")); // "api_base_url": or a self-hosted server
-    Mode mode = Mode::Polling;                                    // "mode": "polling" | "webhook"
-    QUrl webhookUrl;       // "webhook_url": public HTTPS address routed to handleWebhook
-    QString webhookSecret; // "webhook_secret": 1..256 of A-Z a-z 0-9 _ -, echoed by Telegram in a header
-    int pollTimeoutSec = 50;                     // "poll_timeout_sec": long-poll wait
-    qint64 maxMediaBytes = 20LL * 1024 * 1024;   // "max_media_bytes": download cap (Bot API: 20 MB)
-    int perChatIntervalMs = 1000;                // one message per chat per this interval
-    int perBotPerSecond = 30;                    // messages per second for the whole bot
-    int retryMinMs = 1000;                       // back-off after a failed poll / getMe / setWebhook...
-    int retryMaxMs = 60000;                      // ...doubling up to this
-    int commitRetryMs = 1000;                    // wait before re-delivering a batch whose commit failed
-    int requestTimeoutMs = 30000;                // any call but the long poll
+    QString token; // "token": from @BotFather, secret
+    QUrl apiBaseUrl =
+        QUrl(QStringLiteral("https://api.telegram.org")); // "api_base_url": or a self-hosted server
+    Mode mode = Mode::Polling;                            // "mode": "polling" | "webhook"
+    QUrl webhookUrl;         // "webhook_url": public HTTPS address routed to handleWebhook
+    QString webhookSecret;   // "webhook_secret": 1..256 of A-Z a-z 0-9 _ -, echoed by Telegram in a header
+    int pollTimeoutSec = 50; // "poll_timeout_sec": long-poll wait
+    qint64 maxMediaBytes = 20LL * 1024 * 1024; // "max_media_bytes": download cap (Bot API: 20 MB)
+    int perChatIntervalMs = 1000;              // one message per chat per this interval
+    int perBotPerSecond = 30;                  // messages per second for the whole bot
+    int retryMinMs = 1000;                     // back-off after a failed poll / getMe / setWebhook...
+    int retryMaxMs = 60000;                    // ...doubling up to this
+    int commitRetryMs = 1000;                  // wait before re-delivering a batch whose commit failed
+    int requestTimeoutMs = 30000;              // any call but the long poll
 
     // Reads the admin settings object; an Error names the offending field.
     static Result<TelegramSettings> fromJson(const QJsonObject &json);
 };
 
 // A Telegram bot as a channel: receives by long polling (getUpdates) or webhook, sends what the outbox asks
-// with per-chat and per-bot pacing, and downloads media under a size cap. Network only (QNetworkAccessManager).
+// with per-chat and per-bot pacing, and downloads media under a size cap. Network only
+// (QNetworkAccessManager).
 class TelegramConnector : public Connector {
     Q_OBJECT
 public:
@@ -54,7 +55,10 @@ public:
     const TelegramSettings &settings() const { return m_settings; }
 
     // The pure parse function (see TelegramParse.h), here for callers that only know the connector.
-    static telegram::ParseResult parseUpdate(const QJsonObject &update) { return telegram::parseUpdate(update); }
+    static telegram::ParseResult parseUpdate(const QJsonObject &update)
+    {
+        return telegram::parseUpdate(update);
+    }
 
     void start(const QString &cursor, Deliver deliver) override;
     void stop() override;
@@ -70,18 +74,19 @@ public:
 
     // The Bot API's answer to one call, as the connector classifies it.
     struct ApiReply {
-        int httpStatus = 0;      // 0: no HTTP answer (network error, timeout)
-        bool ok = false;         // "ok": true
-        QJsonValue result;       // "result"
-        QString description;     // "description" or the network error
-        int retryAfterSec = 0;   // parameters.retry_after
+        int httpStatus = 0;    // 0: no HTTP answer (network error, timeout)
+        bool ok = false;       // "ok": true
+        QJsonValue result;     // "result"
+        QString description;   // "description" or the network error
+        int retryAfterSec = 0; // parameters.retry_after
     };
 
 private:
     using ApiCallback = std::function<void(const ApiReply &)>;
 
     QUrl methodUrl(const QString &method) const;
-    QNetworkReply *callJson(const QString &method, const QJsonObject &params, int timeoutMs, ApiCallback done);
+    QNetworkReply *callJson(const QString &method, const QJsonObject &params, int timeoutMs,
+                            ApiCallback done);
     QNetworkReply *callMultipart(const QString &method, QHttpMultiPart *body, ApiCallback done);
     QNetworkReply *watch(QNetworkReply *reply, ApiCallback done);
 

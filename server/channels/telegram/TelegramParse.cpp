@@ -1,10 +1,8 @@
 #include "channels/telegram/TelegramParse.h"
 
-#include <era/content/Content.h>
-
 #include <QJsonValue>
-
 #include <cmath>
+#include <era/content/Content.h>
 
 namespace era::channels::telegram {
 
@@ -33,15 +31,17 @@ QDateTime unixTime(const QJsonValue &value)
 
 QString joinName(const QJsonObject &object)
 {
-    return (object.value(QLatin1String("first_name")).toString() + QLatin1Char(' ') +
-            object.value(QLatin1String("last_name")).toString())
-        .trimmed();
+    const QString name = object.value(QLatin1String("first_name")).toString() + QLatin1Char(' ') +
+                         object.value(QLatin1String("last_name")).toString();
+    return name.trimmed();
 }
 
 // Collects the first field that is present with the wrong JSON type; an absent optional field is fine.
 class FieldReader {
 public:
-    explicit FieldReader(const QJsonObject &object, QString where) : m_object(object), m_where(std::move(where)) {}
+    explicit FieldReader(const QJsonObject &object, QString where)
+        : m_object(object), m_where(std::move(where))
+    {}
 
     QString string(QLatin1String key, bool required = false)
     {
@@ -110,14 +110,16 @@ private:
 
 Unsupported unsupported(const QString &type, const QString &note)
 {
-    return Unsupported{(QStringLiteral("telegram.") + type).left(64), note};
+    const QString providerType = QStringLiteral("telegram.") + type;
+    return Unsupported{providerType.left(64), note};
 }
 
 Unsupported malformed(const QString &problem)
 {
-    return unsupported(QStringLiteral("malformed"),
-                       QStringLiteral("A Telegram message we could not read (%1); open the chat in Telegram to see it.")
-                           .arg(problem));
+    return unsupported(
+        QStringLiteral("malformed"),
+        QStringLiteral("A Telegram message we could not read (%1); open the chat in Telegram to see it.")
+            .arg(problem));
 }
 
 // A file object (PhotoSize, Document, Video, Audio, Voice, Sticker, Animation, VideoNote) as a pending
@@ -187,20 +189,43 @@ QString extensionFor(const QString &mimeType)
 // Message fields that describe the message rather than being its content.
 bool isMetadataKey(const QString &key)
 {
-    static const QStringList keys{
-        QStringLiteral("message_id"), QStringLiteral("message_thread_id"), QStringLiteral("from"),
-        QStringLiteral("sender_chat"), QStringLiteral("sender_boost_count"), QStringLiteral("sender_business_bot"),
-        QStringLiteral("date"), QStringLiteral("business_connection_id"), QStringLiteral("chat"),
-        QStringLiteral("forward_origin"), QStringLiteral("forward_from"), QStringLiteral("forward_from_chat"),
-        QStringLiteral("forward_from_message_id"), QStringLiteral("forward_signature"),
-        QStringLiteral("forward_sender_name"), QStringLiteral("forward_date"), QStringLiteral("is_topic_message"),
-        QStringLiteral("is_automatic_forward"), QStringLiteral("reply_to_message"), QStringLiteral("external_reply"),
-        QStringLiteral("quote"), QStringLiteral("reply_to_story"), QStringLiteral("via_bot"),
-        QStringLiteral("edit_date"), QStringLiteral("has_protected_content"), QStringLiteral("is_from_offline"),
-        QStringLiteral("media_group_id"), QStringLiteral("author_signature"), QStringLiteral("entities"),
-        QStringLiteral("link_preview_options"), QStringLiteral("effect_id"), QStringLiteral("caption"),
-        QStringLiteral("caption_entities"), QStringLiteral("show_caption_above_media"),
-        QStringLiteral("has_media_spoiler"), QStringLiteral("reply_markup"), QStringLiteral("paid_star_count")};
+    static const QStringList keys{QStringLiteral("message_id"),
+                                  QStringLiteral("message_thread_id"),
+                                  QStringLiteral("from"),
+                                  QStringLiteral("sender_chat"),
+                                  QStringLiteral("sender_boost_count"),
+                                  QStringLiteral("sender_business_bot"),
+                                  QStringLiteral("date"),
+                                  QStringLiteral("business_connection_id"),
+                                  QStringLiteral("chat"),
+                                  QStringLiteral("forward_origin"),
+                                  QStringLiteral("forward_from"),
+                                  QStringLiteral("forward_from_chat"),
+                                  QStringLiteral("forward_from_message_id"),
+                                  QStringLiteral("forward_signature"),
+                                  QStringLiteral("forward_sender_name"),
+                                  QStringLiteral("forward_date"),
+                                  QStringLiteral("is_topic_message"),
+                                  QStringLiteral("is_automatic_forward"),
+                                  QStringLiteral("reply_to_message"),
+                                  QStringLiteral("external_reply"),
+                                  QStringLiteral("quote"),
+                                  QStringLiteral("reply_to_story"),
+                                  QStringLiteral("via_bot"),
+                                  QStringLiteral("edit_date"),
+                                  QStringLiteral("has_protected_content"),
+                                  QStringLiteral("is_from_offline"),
+                                  QStringLiteral("media_group_id"),
+                                  QStringLiteral("author_signature"),
+                                  QStringLiteral("entities"),
+                                  QStringLiteral("link_preview_options"),
+                                  QStringLiteral("effect_id"),
+                                  QStringLiteral("caption"),
+                                  QStringLiteral("caption_entities"),
+                                  QStringLiteral("show_caption_above_media"),
+                                  QStringLiteral("has_media_spoiler"),
+                                  QStringLiteral("reply_markup"),
+                                  QStringLiteral("paid_star_count")};
     return keys.contains(key);
 }
 
@@ -208,7 +233,8 @@ bool isMetadataKey(const QString &key)
 QString unsupportedNote(const QString &key, const QJsonObject &message)
 {
     if (key == QLatin1String("poll")) {
-        return QStringLiteral("A poll (\"%1\"); polls are not shown here, open the chat in Telegram to see it.")
+        return QStringLiteral(
+                   "A poll (\"%1\"); polls are not shown here, open the chat in Telegram to see it.")
             .arg(message.value(key).toObject().value(QLatin1String("question")).toString());
     }
     if (key == QLatin1String("dice")) {
@@ -224,8 +250,9 @@ QString unsupportedNote(const QString &key, const QJsonObject &message)
     if (key == QLatin1String("invoice") || key == QLatin1String("successful_payment") ||
         key == QLatin1String("refunded_payment"))
         return QStringLiteral("A payment message (%1); see it in Telegram.").arg(key);
-    return QStringLiteral("A Telegram \"%1\" message, which this channel does not show; open the chat in Telegram "
-                          "to see it.")
+    return QStringLiteral(
+               "A Telegram \"%1\" message, which this channel does not show; open the chat in Telegram "
+               "to see it.")
         .arg(key);
 }
 
@@ -241,7 +268,10 @@ std::optional<ForwardedFrom> forwardedFrom(const QJsonObject &message)
         else if (type == QLatin1String("hidden_user"))
             name = object.value(QLatin1String("sender_user_name")).toString();
         else if (type == QLatin1String("chat"))
-            name = object.value(QLatin1String("sender_chat")).toObject().value(QLatin1String("title")).toString();
+            name = object.value(QLatin1String("sender_chat"))
+                       .toObject()
+                       .value(QLatin1String("title"))
+                       .toString();
         else if (type == QLatin1String("channel"))
             name = object.value(QLatin1String("chat")).toObject().value(QLatin1String("title")).toString();
         return ForwardedFrom{name};
@@ -252,8 +282,10 @@ std::optional<ForwardedFrom> forwardedFrom(const QJsonObject &message)
     if (message.contains(QLatin1String("forward_sender_name")))
         return ForwardedFrom{message.value(QLatin1String("forward_sender_name")).toString()};
     if (message.contains(QLatin1String("forward_from_chat")))
-        return ForwardedFrom{
-            message.value(QLatin1String("forward_from_chat")).toObject().value(QLatin1String("title")).toString()};
+        return ForwardedFrom{message.value(QLatin1String("forward_from_chat"))
+                                 .toObject()
+                                 .value(QLatin1String("title"))
+                                 .toString()};
     if (message.contains(QLatin1String("forward_date")))
         return ForwardedFrom{};
     return std::nullopt;
@@ -276,9 +308,10 @@ std::optional<Chat> privateChat(const QJsonValue &value, const QString &what, QS
     }
     const QString type = object.value(QLatin1String("type")).toString();
     if (type != QLatin1String("private")) {
-        skipped->append(QStringLiteral("%1 in %2 chat %3: only private chats with customers are served")
-                            .arg(what, type.isEmpty() ? QStringLiteral("an untyped") : QStringLiteral("a ") + type)
-                            .arg(*id));
+        skipped->append(
+            QStringLiteral("%1 in %2 chat %3: only private chats with customers are served")
+                .arg(what, type.isEmpty() ? QStringLiteral("an untyped") : QStringLiteral("a ") + type)
+                .arg(*id));
         return std::nullopt;
     }
     return Chat{QString::number(*id), type, object};
@@ -293,7 +326,8 @@ void parseMessage(const QJsonObject &message, bool edited, ParseResult *result)
     const auto messageId = integer(message.value(QLatin1String("message_id")));
     if (!messageId) {
         result->skipped.append(
-            QStringLiteral("%1 in chat %2 without a readable message_id: dropped as malformed").arg(what, chat->id));
+            QStringLiteral("%1 in chat %2 without a readable message_id: dropped as malformed")
+                .arg(what, chat->id));
         return;
     }
 
@@ -335,7 +369,8 @@ void parseReaction(const QJsonObject &update, ParseResult *result)
     const QJsonValue user = update.value(QLatin1String("user"));
     if (!messageId || !user.isObject()) {
         result->skipped.append(
-            QStringLiteral("message_reaction in chat %1 without a message_id or a user: dropped").arg(chat->id));
+            QStringLiteral("message_reaction in chat %1 without a message_id or a user: dropped")
+                .arg(chat->id));
         return;
     }
     InboundEvent event;
@@ -354,7 +389,8 @@ void parseReaction(const QJsonObject &update, ParseResult *result)
         } else {
             result->skipped.append(
                 QStringLiteral("a %1 reaction on message %2 in chat %3 is not kept: only standard emoji are")
-                    .arg(type.isEmpty() ? QStringLiteral("malformed") : type, event.externalMessageId, chat->id));
+                    .arg(type.isEmpty() ? QStringLiteral("malformed") : type, event.externalMessageId,
+                         chat->id));
         }
     }
     result->events.append(event);
@@ -428,8 +464,8 @@ content::Body parseMessageBody(const QJsonObject &message)
             return malformed(problem);
         const QJsonObject object = message.value(QLatin1String("sticker")).toObject();
         FieldReader sticker(object, QStringLiteral("sticker"));
-        Sticker result{*file, sticker.string(QLatin1String("emoji")), sticker.flag(QLatin1String("is_animated")),
-                       sticker.flag(QLatin1String("is_video"))};
+        Sticker result{*file, sticker.string(QLatin1String("emoji")),
+                       sticker.flag(QLatin1String("is_animated")), sticker.flag(QLatin1String("is_video"))};
         if (!sticker.problem().isEmpty())
             return malformed(sticker.problem());
         result.file.mimeType = result.animated ? QStringLiteral("application/x-tgsticker")
@@ -450,8 +486,9 @@ content::Body parseMessageBody(const QJsonObject &message)
             const QJsonObject object = message.value(QLatin1String("audio")).toObject();
             const QString performer = object.value(QLatin1String("performer")).toString();
             const QString title = object.value(QLatin1String("title")).toString();
-            QString name = performer.isEmpty() || title.isEmpty() ? performer + title
-                                                                  : performer + QStringLiteral(" - ") + title;
+            const QString name = performer.isEmpty() || title.isEmpty()
+                                     ? QString(performer + title)
+                                     : QString(performer + QStringLiteral(" - ") + title);
             if (!name.isEmpty())
                 file->fileName = name + extensionFor(file->mimeType);
         }
@@ -525,7 +562,8 @@ ParseResult parseUpdate(const QJsonObject &update)
     } else if (type.isEmpty()) {
         result.skipped.append(QStringLiteral("an empty update"));
     } else {
-        result.skipped.append(QStringLiteral("a %1 update: not a customer's message in a private chat").arg(type));
+        result.skipped.append(
+            QStringLiteral("a %1 update: not a customer's message in a private chat").arg(type));
     }
     return result;
 }

@@ -6,7 +6,6 @@
 #include <QJsonObject>
 #include <QList>
 #include <QStringList>
-
 #include <optional>
 
 // Pure translation of Telegram Bot API objects (https://core.telegram.org/bots/api) into the connector's
