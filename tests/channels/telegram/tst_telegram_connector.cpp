@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryFile>
 #include <QTest>
 
@@ -73,6 +74,8 @@ private Q_SLOTS:
     void mediaIsDownloaded();
     void mediaOverTheCapIsTooLargeWithoutDownload();
     void unknownMediaIsAnError();
+    void downloadIsCutWhenTheBodyPassesTheCap_data();
+    void downloadIsCutWhenTheBodyPassesTheCap();
 
 private:
     TelegramSettings settings() const;
@@ -675,6 +678,88 @@ void TelegramConnectorTest::unknownMediaIsAnError()
     QVERIFY(result.has_value());
     QVERIFY(!result->ok());
     QCOMPARE(result->error().code, QStringLiteral("not_found"));
+}
+
+namespace {
+
+// A Bot API server that understates file_size in getFile and then serves a bigger body, to prove that the
+// download itself is capped. Raw HTTP over QTcpServer: the emulator is too faithful to lie like this.
+class LyingFileServer : public QTcpServer {
+public:
+    QByteArray body;
+    bool announceLength = false;
+    int downloads = 0;
+
+    LyingFileServer()
+    {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] { serve(socket); });
+            }
+        });
+    }
+
+private:
+    void serve(QTcpSocket *socket)
+    {
+        QByteArray request = socket->property("buffer").toByteArray() + socket->readAll();
+        socket->setProperty("buffer", request);
+        const qsizetype headerEnd = request.indexOf("\r\n\r\n");
+        if (headerEnd < 0)
+            return;
+        const QByteArray lower = request.left(headerEnd).toLower();
+        const qsizetype lengthAt = lower.indexOf("content-length:");
+        const qsizetype length =
+            lengthAt < 0 ? 0
+                         : lower.mid(lengthAt + 15, lower.indexOf("\r\n", lengthAt) - lengthAt - 15)
+                               .trimmed()
+                               .toLongLong();
+        if (request.size() < headerEnd + 4 + length)
+            return;
+        QByteArray answer;
+        if (request.startsWith("POST") && request.contains("/getFile")) {
+            const QByteArray json =
+                R"({"ok":true,"result":{"file_id":"f","file_unique_id":"u","file_size":10,)"
+                R"("file_path":"documents/file_1.bin"}})";
+            answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                     QByteArray::number(json.size()) + "\r\nConnection: close\r\n\r\n" + json;
+        } else {
+            ++downloads;
+            answer = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n";
+            if (announceLength)
+                answer += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+            answer += "Connection: close\r\n\r\n" + body;
+        }
+        socket->write(answer);
+        socket->disconnectFromHost();
+    }
+};
+
+} // namespace
+
+void TelegramConnectorTest::downloadIsCutWhenTheBodyPassesTheCap_data()
+{
+    QTest::addColumn<bool>("announceLength");
+    QTest::newRow("Content-Length above the cap") << true;
+    QTest::newRow("no Content-Length, body runs past the cap") << false;
+}
+
+void TelegramConnectorTest::downloadIsCutWhenTheBodyPassesTheCap()
+{
+    QFETCH(bool, announceLength);
+    LyingFileServer server;
+    server.body = QByteArray(256 * 1024, 'z');
+    server.announceLength = announceLength;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    TelegramSettings s = settings();
+    s.apiBaseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort()));
+    TelegramConnector connector(s);
+    const auto result = fetchAndWait(connector, QStringLiteral("f"), 1000);
+    QVERIFY(result.has_value());
+    QVERIFY(!result->ok());
+    QCOMPARE(result->error().code, QStringLiteral("too_large"));
+    QCOMPARE(server.downloads, 1);
 }
 
 QTEST_GUILESS_MAIN(TelegramConnectorTest)
