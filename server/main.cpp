@@ -8,6 +8,7 @@
 #include <QLoggingCategory>
 #include <QSocketNotifier>
 #include <QTextStream>
+#include <cerrno>
 #include <csignal>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -20,8 +21,10 @@ int signalPipe[2] = {-1, -1};
 
 void onSignal(int sig)
 {
+    const int savedErrno = errno; // a handler must leave errno as it found it
     const char c = char(sig);
-    [[maybe_unused]] auto n = ::write(signalPipe[1], &c, 1);
+    [[maybe_unused]] auto n = ::write(signalPipe[1], &c, 1); // non-blocking: a full pipe drops the byte
+    errno = savedErrno;
 }
 
 void setLogLevel(const QString &level)
@@ -74,24 +77,10 @@ int main(int argc, char *argv[])
         return 2;
     }
 
-    auto started = era::app::Server::start(*config);
-    if (!started) {
-        err << "era-server: " << started.error().message << Qt::endl;
-        return 1;
-    }
-    std::unique_ptr<era::app::Server> server = std::move(started).value();
-    if (!server->firstAdminPassword().isEmpty()) {
-        out << "First start: created the admin account.\n"
-            << "  login:    admin\n"
-            << "  password: " << server->firstAdminPassword() << "\n"
-            << "This password is shown only once; change it after logging in "
-               "(or later: era-server user passwd admin)."
-            << Qt::endl;
-    }
-    out << "era-server " << ERA_VERSION << " listening on " << server->url() << Qt::endl;
-
+    // Installed before the (possibly long) start: a SIGTERM during migrations still stops cleanly.
+    std::unique_ptr<era::app::Server> server;
     // SIGTERM/SIGINT become an event on the loop (the self-pipe trick), so shutdown runs on the main thread.
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, signalPipe) != 0) {
         err << "era-server: cannot create the signal pipe" << Qt::endl;
         return 1;
     }
@@ -100,7 +89,8 @@ int main(int argc, char *argv[])
         char c = 0;
         [[maybe_unused]] auto n = ::read(signalPipe[0], &c, 1);
         signalNotifier.setEnabled(false);
-        server->shutdown();
+        if (server)
+            server->shutdown();
         QCoreApplication::quit();
     });
     struct sigaction sa = {};
@@ -110,6 +100,22 @@ int main(int argc, char *argv[])
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+
+    auto started = era::app::Server::start(*config);
+    if (!started) {
+        err << "era-server: " << started.error().message << Qt::endl;
+        return 1;
+    }
+    server = std::move(started).value();
+    if (!server->firstAdminPassword().isEmpty()) {
+        out << "First start: created the admin account.\n"
+            << "  login:    admin\n"
+            << "  password: " << server->firstAdminPassword() << "\n"
+            << "This password is shown only once; change it after logging in "
+               "(or later: era-server user passwd admin)."
+            << Qt::endl;
+    }
+    out << "era-server " << ERA_VERSION << " listening on " << server->url() << Qt::endl;
 
     const int code = QCoreApplication::exec();
     server.reset();

@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QThread>
 #include <QThreadPool>
 
 Q_LOGGING_CATEGORY(lcAuth, "era.auth")
@@ -38,7 +39,32 @@ static QString sessionIdOf(const QString &tokenHash)
 AccountService::AccountService(storage::Database &db, Options options, QObject *parent)
     : QObject(parent), m_db(db), m_options(options),
       m_throttle(options.freeFailures, options.maxLockoutSeconds)
-{}
+{
+    m_hashers.setMaxThreadCount(qMax(2, QThread::idealThreadCount()));
+}
+
+bool AccountService::admitLogin(const QString &login, const QString &address)
+{
+    static constexpr int PerLogin = 2, PerAddress = 8, Total = 64;
+    const QString key = login.toLower();
+    if (m_verifying >= Total || m_verifyingByLogin.value(key) >= PerLogin ||
+        m_verifyingByAddress.value(address) >= PerAddress)
+        return false;
+    ++m_verifying;
+    ++m_verifyingByLogin[key];
+    ++m_verifyingByAddress[address];
+    return true;
+}
+
+void AccountService::finishLogin(const QString &login, const QString &address)
+{
+    const QString key = login.toLower();
+    --m_verifying;
+    if (--m_verifyingByLogin[key] <= 0)
+        m_verifyingByLogin.remove(key);
+    if (--m_verifyingByAddress[address] <= 0)
+        m_verifyingByAddress.remove(address);
+}
 
 Status AccountService::validate(const NewUser &spec) const
 {
@@ -65,7 +91,7 @@ void AccountService::hashThen(const QString &password, QObject *context,
 {
     QPointer<QObject> guard(context);
     const auto cost = m_options.hashCost;
-    QThreadPool::globalInstance()->start([this, guard, password, cost, next = std::move(next)] {
+    m_hashers.start([this, guard, password, cost, next = std::move(next)] {
         Result<QString> hash = credentials::hashPassword(password, cost);
         QMetaObject::invokeMethod(this, [guard, hash, next] {
             if (guard)
@@ -104,24 +130,33 @@ void AccountService::login(const QString &login, const QString &password, const 
                                                                   : u"login and password are required"_s});
         return;
     }
+    if (!admitLogin(login, clientAddress)) {
+        qCInfo(lcAuth, "login for '%ls' from %ls refused: too many at once", qUtf16Printable(login),
+               qUtf16Printable(clientAddress));
+        done(Error{u"too_many_attempts"_s,
+                   u"too many logins in progress; try again in a second"_s,
+                   {{u"retry_after"_s, 1}}});
+        return;
+    }
     QPointer<QObject> guard(context);
     m_db.read<std::optional<store::StoredUser>>(
         this, [login](Connection &c) { return store::findByLogin(c, login); },
         [=, this](Result<std::optional<store::StoredUser>> found) {
-            if (!guard)
-                return;
             if (!found) {
-                done(found.error());
+                finishLogin(login, clientAddress);
+                if (guard)
+                    done(found.error());
                 return;
             }
             const auto cost = m_options.hashCost;
-            QThreadPool::globalInstance()->start([=, this] {
+            m_hashers.start([=, this] {
                 // Verify even for an unknown login, so that timing does not tell which logins exist.
                 static const QString absent =
                     credentials::hashPassword(credentials::generatePassword(), cost).value();
                 const QString hash = found->has_value() ? (*found)->passwordHash : absent;
                 const bool match = credentials::verifyPassword(hash, password) && found->has_value();
                 QMetaObject::invokeMethod(this, [=, this] {
+                    finishLogin(login, clientAddress);
                     if (!guard)
                         return;
                     if (!match) {
@@ -227,7 +262,7 @@ void AccountService::changeOwnPassword(const Principal &actor, const QString &ol
             }
             const QString stored = (*found)->passwordHash;
             const auto cost = m_options.hashCost;
-            QThreadPool::globalInstance()->start([=, this] {
+            m_hashers.start([=, this] {
                 const bool match = credentials::verifyPassword(stored, oldPassword);
                 Result<QString> hash =
                     match ? credentials::hashPassword(newPassword, cost)

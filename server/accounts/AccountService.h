@@ -5,8 +5,10 @@
 #include "accounts/User.h"
 #include "core/Result.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QThreadPool>
 #include <functional>
 #include <optional>
 
@@ -82,14 +84,26 @@ public:
     Result<User> updateUserNow(const QString &login, const UserPatch &patch);
     Result<QList<User>> listUsersNow();
 
+    // Waits (at most `ms`) for password hashing in flight, so that its writes are queued before shutdown.
+    bool drain(int ms) { return m_hashers.waitForDone(ms); }
+
 private:
     Status validate(const NewUser &spec) const;
     Status validate(const UserPatch &patch) const;
     void hashThen(const QString &password, QObject *context, std::function<void(Result<QString>)> next);
 
+    // Logins being verified: counted against the caller at once, so parallel guesses cannot outrun the
+    // throttle, and capped so that nobody can queue unbounded Argon2 work.
+    bool admitLogin(const QString &login, const QString &address);
+    void finishLogin(const QString &login, const QString &address);
+
     storage::Database &m_db;
     Options m_options;
     LoginThrottle m_throttle;
+    QHash<QString, int> m_verifyingByLogin;
+    QHash<QString, int> m_verifyingByAddress;
+    int m_verifying = 0;
+    QThreadPool m_hashers; // last: destroyed (and waited for) first
 };
 
 } // namespace era::accounts

@@ -147,12 +147,14 @@ int runUserCommand(const Config &config, QTextStream &out, QTextStream &err)
     if (!user)
         return fail(user.error());
     if (verb == u"passwd"_s) {
-        out << "password of '" << user->login << "' changed; its sessions were ended";
+        out << "password of '" << user->login << "' changed; its tokens no longer work";
         if (generated)
             out << "; new password: " << *patch.password;
     } else {
+        // The tokens are revoked in the database at once; a running server drops open connections when they
+        // next authenticate, since the command line does not reach the running process.
         out << "'" << user->login << "' is now "
-            << (user->disabled ? "disabled; its sessions were ended" : "enabled");
+            << (user->disabled ? "disabled; its tokens no longer work" : "enabled");
     }
     out << Qt::endl;
     return 0;

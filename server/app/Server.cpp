@@ -15,7 +15,6 @@
 #include <QElapsedTimer>
 #include <QHttpServer>
 #include <QLoggingCategory>
-#include <QThreadPool>
 #include <QTimer>
 
 Q_LOGGING_CATEGORY(lcServer, "era.server")
@@ -35,6 +34,7 @@ struct ServerParts {
     std::unique_ptr<net::Listener> listener;
     QTimer pruneTimer;
     qint64 retentionDays = 30;
+    int graceSeconds = 10;
     QString firstAdminPassword;
     QString scheme = u"http"_s;
     QString address;
@@ -131,6 +131,7 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     m->address = config.string(u"http.address"_s);
 
     m->retentionDays = config.integer(u"events.retention_days"_s);
+    m->graceSeconds = int(config.integer(u"shutdown.grace_seconds"_s));
     std::unique_ptr<Server> server(new Server(std::move(m)));
     return server;
 }
@@ -193,7 +194,7 @@ void Server::shutdown()
     m->httpApi->setShuttingDown();
     m->listener->stopAccepting();
     // Let password hashes in flight finish so their writes are queued before the database closes.
-    QThreadPool::globalInstance()->waitForDone(10000);
+    m->accounts->drain(m->graceSeconds * 1000);
     QCoreApplication::processEvents();
     m->db->close(); // commits everything queued; later writes fail with shutting_down
     // Deliver the replies of the last commits, then say goodbye to the WebSocket sessions.

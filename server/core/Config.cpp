@@ -13,34 +13,45 @@ const QList<ConfigKey> &Config::keys()
 {
     static const QList<ConfigKey> all = {
         {u"config"_s, {}, u"Config file to read (default: <data_dir>/era.conf when it exists)."_s},
-        {u"data_dir"_s, u"era-data"_s, u"Directory for the SQLite database (era.db) and the config file (era.conf)."_s},
+        {u"data_dir"_s, u"era-data"_s,
+         u"Directory for the SQLite database (era.db) and the config file (era.conf)."_s},
         {u"database.url"_s,
          {},
-         u"Database: sqlite:/path/file.db or postgresql://user:pass@host:port/db "
-         "(default: sqlite:<data_dir>/era.db)."_s},
-        {u"database.readers"_s, u"2"_s, u"Reader connections (threads) beside the single writer."_s},
+         u"Database: sqlite:/path/file.db or postgresql://user:pass@host:port/db (default: "
+         "sqlite:<data_dir>/era.db); give a password through ERA_DATABASE_URL or the config file, not a flag."_s},
+        {u"database.readers"_s, u"2"_s, u"Reader connections (threads) beside the single writer."_s, 1, 64},
         {u"http.address"_s, u"127.0.0.1"_s, u"Address to listen on (0.0.0.0 for every interface)."_s},
         {u"http.port"_s, u"8080"_s,
-         u"Port for REST, WebSocket, /healthz and /metrics (0 picks a free one)."_s},
-        {u"http.max_body_bytes"_s, u"1048576"_s, u"Largest accepted request body; larger gets 413."_s},
-        {u"http.max_header_bytes"_s, u"16384"_s, u"Largest accepted request head; larger gets 431."_s},
+         u"Port for REST, WebSocket, /healthz and /metrics (0 picks a free one)."_s, 0, 65535},
+        {u"http.max_body_bytes"_s, u"1048576"_s, u"Largest accepted request body; larger gets 413."_s, 1024,
+         2147483647},
+        {u"http.max_header_bytes"_s, u"16384"_s, u"Largest accepted request head; larger gets 431."_s, 1024,
+         1048576},
         {u"tls.cert"_s, {}, u"PEM certificate (chain) file; with tls.key turns on HTTPS and WSS."_s},
         {u"tls.key"_s, {}, u"PEM private key file for tls.cert."_s},
-        {u"ws.max_message_bytes"_s, u"1048576"_s, u"Largest WebSocket message; larger closes with 1009."_s},
-        {u"ws.heartbeat_interval"_s, u"30"_s, u"Seconds between server pings on an idle WebSocket."_s},
-        {u"ws.idle_timeout"_s, u"90"_s, u"Seconds of silence after which a WebSocket peer is dropped."_s},
-        {u"ws.hello_timeout"_s, u"15"_s, u"Seconds a new WebSocket has to send hello."_s},
+        {u"ws.max_message_bytes"_s, u"1048576"_s, u"Largest WebSocket message; larger closes with 1009."_s,
+         1024, 67108864},
+        {u"ws.heartbeat_interval"_s, u"30"_s, u"Seconds between server pings on an idle WebSocket."_s, 1,
+         3600},
+        {u"ws.idle_timeout"_s, u"90"_s, u"Seconds of silence after which a WebSocket peer is dropped."_s, 2,
+         86400},
+        {u"ws.hello_timeout"_s, u"15"_s, u"Seconds a new WebSocket has to send hello."_s, 1, 600},
         {u"ws.replay_limit"_s, u"50000"_s,
-         u"Most missed events replayed on resume; beyond it the client is told resync_required."_s},
-        {u"auth.session_ttl_hours"_s, u"720"_s, u"Lifetime of a login token, in hours."_s},
-        {u"auth.free_failures"_s, u"5"_s,
-         u"Failed logins per account (and 4x per address) before slowing."_s},
-        {u"auth.max_lockout_seconds"_s, u"900"_s, u"Longest wait imposed after repeated failed logins."_s},
-        {u"auth.argon2_ops"_s, u"2"_s, u"Argon2id passes (libsodium opslimit)."_s},
-        {u"auth.argon2_memory_kib"_s, u"65536"_s, u"Argon2id memory in KiB (libsodium memlimit / 1024)."_s},
-        {u"events.retention_days"_s, u"30"_s, u"Events older than this are pruned (0 keeps them forever)."_s},
+         u"Most missed events replayed on resume; beyond it the client is told resync_required."_s, 0,
+         10000000},
+        {u"auth.session_ttl_hours"_s, u"720"_s, u"Lifetime of a login token, in hours."_s, 0, 87600},
+        {u"auth.free_failures"_s, u"5"_s, u"Failed logins per account (and 4x per address) before slowing."_s,
+         0, 1000},
+        {u"auth.max_lockout_seconds"_s, u"900"_s, u"Longest wait imposed after repeated failed logins."_s, 1,
+         86400},
+        {u"auth.argon2_ops"_s, u"2"_s, u"Argon2id passes (libsodium opslimit)."_s, 1, 10},
+        {u"auth.argon2_memory_kib"_s, u"65536"_s, u"Argon2id memory in KiB (libsodium memlimit / 1024)."_s, 8,
+         4194304},
+        {u"events.retention_days"_s, u"30"_s, u"Events older than this are pruned (0 keeps them forever)."_s,
+         0, 36500},
         {u"log.level"_s, u"info"_s, u"debug, info, warning or error."_s},
-        {u"shutdown.grace_seconds"_s, u"10"_s, u"Longest wait for in-flight work on SIGTERM/SIGINT."_s},
+        {u"shutdown.grace_seconds"_s, u"10"_s, u"Longest wait for in-flight work on SIGTERM/SIGINT."_s, 1,
+         3600},
     };
     return all;
 }
@@ -77,9 +88,11 @@ Status Config::apply(const QString &key, const QString &value, const QString &or
     if (isNumeric(key)) {
         bool ok = false;
         const qint64 n = value.toLongLong(&ok);
-        if (!ok || n < 0)
+        const ConfigKey *k = find(key);
+        if (!ok || n < k->min || n > k->max)
             return Error{u"config_bad_value"_s,
-                         u"%1: '%2' must be a whole number >= 0, got '%3'"_s.arg(origin, key, value)};
+                         u"%1: '%2' must be a whole number from %3 to %4, got '%5'"_s.arg(
+                             origin, key, QString::number(k->min), QString::number(k->max), value)};
     }
     m_values.insert(key, value);
     return ok();
@@ -211,7 +224,8 @@ QString Config::helpText()
     QString out;
     QTextStream s(&out);
     s << "Usage: era-server [options]                 run the server\n"
-         "       era-server user add LOGIN [--role operator|supervisor|admin] [--name NAME] [--password-stdin]\n"
+         "       era-server user add LOGIN [--role operator|supervisor|admin] [--name NAME] "
+         "[--password-stdin]\n"
          "       era-server user passwd LOGIN [--password-stdin]\n"
          "       era-server user list\n"
          "       era-server user disable LOGIN | enable LOGIN\n"

@@ -7,6 +7,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <limits>
 
 namespace era {
 
@@ -15,6 +16,8 @@ struct ConfigKey {
     QString key;          // e.g. "http.port"
     QString defaultValue; // "" means unset
     QString help;
+    qint64 min = 0; // numeric keys (those with a numeric default) must lie in [min, max]
+    qint64 max = std::numeric_limits<qint32>::max();
 };
 
 // The server's settings. Every key can be given, from weakest to strongest, by its default, the config file

@@ -181,6 +181,13 @@ private:
             delete this; // gone before saying anything
             return;
         }
+        if (n == m_lastPeeked) {
+            // Woken with nothing new: with the low-water mark above what we have, that is the peer's EOF
+            // (a half-closed connection would otherwise wake us forever).
+            delete this;
+            return;
+        }
+        m_lastPeeked = n;
         const QByteArrayView peeked(buffer.constData(), n);
         const qsizetype end = findHeadEnd(peeked);
         if (end < 0) {
@@ -270,6 +277,7 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     qint64 m_acceptedMs;
     qint64 m_drainSinceMs = 0;
+    ssize_t m_lastPeeked = -1;
     int m_fd;
     bool m_draining = false;
     bool m_lowWaterRaised = false;

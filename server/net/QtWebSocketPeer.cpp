@@ -35,8 +35,14 @@ QtWebSocketPeer::~QtWebSocketPeer()
 
 void QtWebSocketPeer::sendText(const QByteArray &utf8)
 {
-    if (!m_finished && m_closingSinceMs < 0)
-        m_socket->sendTextMessage(QString::fromUtf8(utf8));
+    if (m_finished || m_closingSinceMs >= 0)
+        return;
+    // A peer that stops reading must not make us buffer without end: drop it, like our own engine does.
+    if (m_socket->bytesToWrite() > m_settings->maxOutputBytes) {
+        m_socket->abort();
+        return;
+    }
+    m_socket->sendTextMessage(QString::fromUtf8(utf8));
 }
 
 void QtWebSocketPeer::close(quint16 code, const QByteArray &reason)

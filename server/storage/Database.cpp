@@ -331,6 +331,7 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
         if (batch.size() == 1 && !s) {
             // Rolling the transaction back undoes this job alone: no need to run it again.
             (void)c.exec(QStringLiteral("ROLLBACK"));
+            events.clear(); // its events were rolled back with it: never publish them
             results.push_back(std::move(s));
             return Attempt::Done;
         }

@@ -3,6 +3,8 @@
 #include "storage/postgres/PgConnection.h"
 #include "storage/sqlite/SqliteConnection.h"
 
+#include <QUrl>
+
 namespace era::storage {
 
 Result<std::unique_ptr<Connection>> openConnection(const QString &url, const ConnectionOptions &options)
@@ -24,8 +26,12 @@ Result<std::unique_ptr<Connection>> openConnection(const QString &url, const Con
             return c.error();
         return std::unique_ptr<Connection>(std::move(c).value());
     }
+    // Never echo a password that a mistyped scheme would otherwise carry into the logs.
+    QUrl shown(url);
+    if (!shown.password().isEmpty())
+        shown.setPassword(QStringLiteral("***"));
     return Error{QStringLiteral("bad_url"),
-                 u"unknown database url \"" + url +
+                 u"unknown database url \"" + shown.toString() +
                      u"\": use sqlite:/absolute/path/era.db or postgresql://user@host:port/database"};
 }
 

@@ -299,6 +299,27 @@ private Q_SLOTS:
         QCOMPARE(count(*db), qint64(2));
     }
 
+    void singleFailingJobPublishesNoEventAndTheNextSeqIsDelivered()
+    {
+        auto db = open();
+        QVERIFY(db);
+        era::EventList published;
+        connect(db.get(), &era::storage::Database::committed, this,
+                [&](const era::EventList &events) { published += events; });
+        Status failed = db->submitWriteSync([](WriteTx &tx) -> Status {
+            if (auto e = tx.appendEvent(QStringLiteral("phantom"), {QStringLiteral("all")}, {}); !e)
+                return e.error();
+            return Error{QStringLiteral("nope"), QStringLiteral("the job fails after appending")};
+        });
+        QVERIFY(!failed);
+        QVERIFY(db->submitWriteSync([](WriteTx &tx) -> Status {
+            auto e = tx.appendEvent(QStringLiteral("real"), {QStringLiteral("all")}, {});
+            return e ? Status(era::ok()) : Status(e.error());
+        }));
+        QTRY_COMPARE(published.size(), 1);
+        QCOMPARE(published.first().name, QStringLiteral("real"));
+    }
+
     void jobThatSwallowsAFailedStatementDoesNotTakeTheBatchDown()
     {
         auto db = open();

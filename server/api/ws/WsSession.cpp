@@ -1,5 +1,6 @@
 #include "api/ws/WsSession.h"
 
+#include "accounts/AccountStore.h"
 #include "api/ws/Gateway.h"
 #include "core/EventBus.h"
 #include "core/JsonArgs.h"
@@ -17,6 +18,7 @@ namespace era::api {
 using namespace Qt::StringLiterals;
 
 static constexpr int ReplayPage = 1000;
+static constexpr qsizetype MaxHeldBack = 20000;
 
 static bool isRefusal(const Error &e)
 {
@@ -206,9 +208,19 @@ void WsSession::startStream(const QJsonValue &id, qint64 since, bool hasSince)
         qint64 last = 0;
         qint64 pruned = 0;
     };
+    const QString tokenHash = m_principal.tokenHash;
     m_gateway.m_db.read<Bounds>(
         this,
-        [](storage::Connection &c) -> Result<Bounds> {
+        [tokenHash](storage::Connection &c) -> Result<Bounds> {
+            // The token again, now that we are subscribed: a revocation committed since the first check is
+            // either seen here or reaches us as a live event, never neither.
+            auto session = accounts::store::findSession(c, tokenHash);
+            if (!session)
+                return session.error();
+            if (!session->has_value() || (*session)->revokedAt)
+                return Error{u"token_revoked"_s, u"this session was ended; log in again"_s};
+            if ((*session)->user.disabled)
+                return Error{u"user_disabled"_s, u"this account is disabled"_s};
             auto last = storage::eventlog::lastSeq(c);
             if (!last)
                 return last.error();
@@ -222,7 +234,7 @@ void WsSession::startStream(const QJsonValue &id, qint64 since, bool hasSince)
                 return;
             if (!bounds) {
                 sendReply(id, bounds.error());
-                close(1011, u"internal error"_s);
+                close(isRefusal(bounds.error()) ? 4001 : 1011, bounds.error().message);
                 return;
             }
             const bool resync = hasSince && (since < bounds->pruned || since > bounds->last ||
@@ -286,6 +298,12 @@ void WsSession::goLive()
 void WsSession::deliver(qint64 seq, const QByteArray &frame)
 {
     if (m_state == State::Replaying) {
+        // A client replaying a long backlog on a busy server must not make us hold every live event
+        // meanwhile.
+        if (m_heldBack.size() >= MaxHeldBack) {
+            close(4009, u"fell too far behind; reconnect and resume"_s);
+            return;
+        }
         m_heldBack.append({seq, frame});
         return;
     }
