@@ -1,0 +1,61 @@
+#pragma once
+
+#include "accounts/AccountService.h"
+
+#include <QHttpServer>
+#include <QObject>
+#include <functional>
+
+namespace era {
+class Metrics;
+namespace files {
+class FileStore;
+}
+} // namespace era
+
+namespace era::api {
+
+// What a Range header asks of a representation of `size` bytes.
+struct RangeRequest {
+    enum Kind { Whole, Partial, Unsatisfiable };
+    Kind kind = Whole;
+    qint64 first = 0; // for Partial: the first and last byte, inclusive
+    qint64 last = -1;
+    qint64 length() const { return last - first + 1; }
+};
+// Takes one range: "bytes=a-b", "bytes=a-" or "bytes=-n". A header it does not take (malformed, several
+// ranges, another unit) asks for the whole representation, as RFC 9110 allows a server to answer.
+RangeRequest parseRange(const QByteArray &header, qint64 size);
+
+class FileReply;
+
+// The file routes: POST /api/v1/files (raw bytes in, {"id","size","mime","name"} out) and
+// GET /api/v1/files/<id> (Range, ETag, ?thumbnail=1). See docs/files.md.
+//
+// Any signed-in user may read any file for now; who may read which (the dialogs a file belongs to) comes with
+// the dialogs API.
+class FilesApi : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        qint64 maxBytes = 20 * 1024 * 1024; // larger uploads get 413
+        int thumbnailSide = 320;
+    };
+
+    FilesApi(QHttpServer &server, accounts::AccountService &accounts, files::FileStore &store,
+             Metrics &metrics, Options options, QObject *parent = nullptr);
+
+private:
+    using Authed = std::function<void(const accounts::Principal &, FileReply &)>;
+    void routes();
+    // Runs `next` after checking the bearer token; answers 401 itself when it is missing or bad.
+    void withPrincipal(const QHttpServerRequest &request, FileReply reply, Authed next);
+
+    QHttpServer &m_server;
+    accounts::AccountService &m_accounts;
+    files::FileStore &m_store;
+    Metrics &m_metrics;
+    Options m_options;
+};
+
+} // namespace era::api
