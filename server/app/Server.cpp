@@ -1,11 +1,22 @@
 #include "app/Server.h"
 
 #include "accounts/AccountService.h"
+#include "api/http/FilesApi.h"
 #include "api/http/HttpApi.h"
 #include "api/ws/Gateway.h"
+#include "app/ChannelRuntime.h"
+#include "channels/ChannelService.h"
+#include "channels/telegram/TelegramKind.h"
 #include "core/EventBus.h"
 #include "core/Metrics.h"
+#include "core/SecretBox.h"
+#include "dialogs/DialogService.h"
+#include "dialogs/IngestService.h"
+#include "dialogs/MediaFetcher.h"
+#include "dialogs/Outbox.h"
+#include "files/FileStore.h"
 #include "net/Listener.h"
+#include "queues/QueueService.h"
 #include "storage/Database.h"
 #include "storage/EventLog.h"
 
@@ -28,8 +39,20 @@ struct ServerParts {
     EventBus bus;
     std::unique_ptr<storage::Database> db;
     std::unique_ptr<accounts::AccountService> accounts;
+    // The conversation core; destroyed (in reverse) before the accounts and the database.
+    std::optional<SecretBox> secrets;
+    channels::ConnectorKinds kinds;
+    std::unique_ptr<channels::ChannelService> channels;
+    std::unique_ptr<queues::QueueService> queues;
+    std::unique_ptr<files::FileStore> files;
+    std::unique_ptr<dialogs::IngestService> ingest;
+    std::unique_ptr<dialogs::DialogService> dialogs;
+    std::unique_ptr<ChannelRuntime> runtime;
+    std::unique_ptr<dialogs::Outbox> outbox;
+    std::unique_ptr<dialogs::MediaFetcher> media;
     std::unique_ptr<QHttpServer> http;
     std::unique_ptr<api::HttpApi> httpApi;
+    std::unique_ptr<api::FilesApi> filesApi;
     std::unique_ptr<api::Gateway> gateway;
     std::unique_ptr<net::Listener> listener;
     QTimer pruneTimer;
@@ -76,9 +99,60 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     if (admin->has_value())
         m->firstAdminPassword = **admin;
 
+    // The conversation core.
+    const QString keyFile = config.string(u"secrets.key_file"_s).isEmpty()
+                                ? QDir(dataDir).filePath(u"secret.key"_s)
+                                : config.string(u"secrets.key_file"_s);
+    auto secrets = SecretBox::open(keyFile);
+    if (!secrets)
+        return secrets.error();
+    m->secrets.emplace(std::move(secrets).value());
+    m->kinds.add(channels::telegram::kind());
+    m->channels = std::make_unique<channels::ChannelService>(*m->db, *m->secrets, m->kinds);
+    queues::QueueService::Options queueOptions;
+    queueOptions.defaultCapacity = int(config.integer(u"queues.default_capacity"_s));
+    queueOptions.disconnectGraceSec = int(config.integer(u"queues.disconnect_grace"_s));
+    m->queues = std::make_unique<queues::QueueService>(*m->db, queueOptions);
+    if (Status s = m->queues->load(); !s)
+        return s.error();
+    files::FileStore::Options fileOptions;
+    fileOptions.root = config.string(u"files.dir"_s).isEmpty() ? QDir(dataDir).filePath(u"files"_s)
+                                                               : config.string(u"files.dir"_s);
+    fileOptions.threads = int(config.integer(u"files.threads"_s));
+    auto fileStore = files::FileStore::create(*m->db, fileOptions);
+    if (!fileStore)
+        return fileStore.error();
+    m->files = std::move(fileStore).value();
+    m->ingest = std::make_unique<dialogs::IngestService>(*m->db);
+    m->dialogs = std::make_unique<dialogs::DialogService>(*m->db, *m->queues);
+    m->runtime = std::make_unique<ChannelRuntime>(*m->channels, m->kinds, *m->ingest, *m->queues);
+    ChannelRuntime *runtime = m->runtime.get();
+    auto connectorFor = [runtime](qint64 channelId) { return runtime->connector(channelId); };
+    files::FileStore *fileStorePtr = m->files.get();
+    dialogs::Outbox::Options outboxOptions;
+    outboxOptions.fileResolver =
+        [fileStorePtr](const QString &fileId) -> std::optional<channels::OutboundFile> {
+        const auto file = fileStorePtr->locate(fileId);
+        if (!file)
+            return std::nullopt;
+        return channels::OutboundFile{file->path, {}, {}, file->size};
+    };
+    m->outbox = std::make_unique<dialogs::Outbox>(*m->db, connectorFor, outboxOptions);
+    QObject::connect(m->dialogs.get(), &dialogs::DialogService::outboxReady, m->outbox.get(),
+                     &dialogs::Outbox::wake);
+    QObject::connect(m->runtime.get(), &ChannelRuntime::connectorStarted, m->outbox.get(),
+                     &dialogs::Outbox::wake);
+    const qint64 maxFileBytes = config.integer(u"files.max_bytes"_s);
+    m->media = std::make_unique<dialogs::MediaFetcher>(*m->db, *m->files, connectorFor, maxFileBytes);
+    QObject::connect(m->ingest.get(), &dialogs::IngestService::mediaPending, m->media.get(),
+                     &dialogs::MediaFetcher::fetch);
+    QObject::connect(m->runtime.get(), &ChannelRuntime::connectorStarted, m->media.get(),
+                     [media = m->media.get()] { media->resume(); });
+
     m->http = std::make_unique<QHttpServer>();
     ServerParts *parts = m.get();
     api::HttpApi::Options httpOptions;
+    httpOptions.connectorFor = connectorFor;
     httpOptions.maxBodyBytes = config.integer(u"http.max_body_bytes"_s);
     httpOptions.refreshGauges = [parts] {
         parts->metrics.set("era_open_connections", {},
@@ -89,7 +163,13 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
         parts->metrics.set("era_events_last_seq", {}, double(parts->bus.lastSeq()));
     };
     m->metrics.describe("era_open_connections", "gauge", "Open TCP connections (HTTP and WebSocket).");
-    m->httpApi = std::make_unique<api::HttpApi>(*m->http, *m->accounts, *m->db, m->metrics, httpOptions);
+    m->httpApi =
+        std::make_unique<api::HttpApi>(*m->http, *m->accounts, *m->channels, *m->db, m->metrics, httpOptions);
+    api::FilesApi::Options filesOptions;
+    filesOptions.maxBytes = maxFileBytes;
+    filesOptions.thumbnailSide = int(config.integer(u"files.thumbnail_side"_s));
+    m->filesApi =
+        std::make_unique<api::FilesApi>(*m->http, *m->accounts, *m->files, m->metrics, filesOptions);
 
     api::Gateway::Options gatewayOptions;
     gatewayOptions.helloTimeoutSec = int(config.integer(u"ws.hello_timeout"_s));
@@ -97,7 +177,9 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     gatewayOptions.heartbeatIntervalSec = int(config.integer(u"ws.heartbeat_interval"_s));
     gatewayOptions.idleTimeoutSec = int(config.integer(u"ws.idle_timeout"_s));
     gatewayOptions.maxMessageBytes = config.integer(u"ws.max_message_bytes"_s);
-    m->gateway = std::make_unique<api::Gateway>(m->bus, *m->db, *m->accounts, m->metrics, gatewayOptions);
+    m->gateway = std::make_unique<api::Gateway>(
+        m->bus, *m->db, api::Gateway::Services{*m->accounts, *m->queues, *m->dialogs, *m->channels},
+        m->metrics, gatewayOptions);
 
     net::ListenerOptions listen;
     listen.address = QHostAddress(config.string(u"http.address"_s));
@@ -107,7 +189,8 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     listen.port = quint16(config.integer(u"http.port"_s));
     listen.wsPath = "/api/v1/ws";
     listen.maxHeaderBytes = config.integer(u"http.max_header_bytes"_s);
-    listen.maxBodyBytes = config.integer(u"http.max_body_bytes"_s);
+    // Uploads may be larger than other bodies; HttpApi still refuses JSON bodies above http.max_body_bytes.
+    listen.maxBodyBytes = qMax(config.integer(u"http.max_body_bytes"_s), maxFileBytes);
     listen.maxMessageBytes = gatewayOptions.maxMessageBytes;
     listen.heartbeatIntervalSec = gatewayOptions.heartbeatIntervalSec;
     listen.idleTimeoutSec = gatewayOptions.idleTimeoutSec;
@@ -129,6 +212,9 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
                                       .arg(listen.port)
                                       .arg(m->listener->errorString())};
     m->address = config.string(u"http.address"_s);
+
+    m->runtime->start();
+    m->outbox->start();
 
     m->retentionDays = config.integer(u"events.retention_days"_s);
     m->graceSeconds = int(config.integer(u"shutdown.grace_seconds"_s));
@@ -193,8 +279,12 @@ void Server::shutdown()
     m->pruneTimer.stop();
     m->httpApi->setShuttingDown();
     m->listener->stopAccepting();
-    // Let password hashes in flight finish so their writes are queued before the database closes.
+    // No new deliveries or receptions; let password hashes and file writes in flight finish so that their
+    // writes are queued before the database closes.
+    m->outbox->stop();
+    m->runtime->stop();
     m->accounts->drain(m->graceSeconds * 1000);
+    m->files->waitForDone(m->graceSeconds * 1000);
     QCoreApplication::processEvents();
     m->db->close(); // commits everything queued; later writes fail with shutting_down
     // Deliver the replies of the last commits, then say goodbye to the WebSocket sessions.

@@ -458,4 +458,15 @@ void FileStore::thumbnail(const QString &id, int maxSide, QObject *context, Repl
     });
 }
 
+std::optional<OpenedFile> FileStore::locate(const QString &id) const
+{
+    if (!isFileId(id))
+        return std::nullopt;
+    const QString path = m_disk->pathOf(id);
+    const QFileInfo info(path);
+    if (!info.isFile())
+        return std::nullopt;
+    return OpenedFile{id, path, info.size(), {}};
+}
+
 } // namespace era::files

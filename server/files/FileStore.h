@@ -90,6 +90,10 @@ public:
     // Cached: <root>/thumbs/<id>-<maxSide> holds the thumbnail's id, so a second call decodes nothing.
     void thumbnail(const QString &id, int maxSide, QObject *context, Reply<OpenedFile> done);
 
+    // Where a stored file lies and how large it is: one stat, no read. For senders that learn the name and
+    // type from the message itself. nullopt when the id is malformed or the file is missing.
+    std::optional<OpenedFile> locate(const QString &id) const;
+
     // Waits for work in flight (for shutdown, before the database closes); false on timeout.
     bool waitForDone(int msecs);
 

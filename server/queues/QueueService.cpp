@@ -7,7 +7,6 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
-
 #include <algorithm>
 
 Q_LOGGING_CATEGORY(lcQueues, "era.queues")
@@ -61,7 +60,8 @@ Result<QHash<qint64, Queue>> readQueues(Connection &c)
     if (!q)
         return q.error();
     for (const QVariantList &row : q->rows)
-        out.insert(row.at(0).toLongLong(), Queue{row.at(0).toLongLong(), row.at(1).toString(), row.at(2).toInt(), {}});
+        out.insert(row.at(0).toLongLong(),
+                   Queue{row.at(0).toLongLong(), row.at(1).toString(), row.at(2).toInt(), {}});
     auto m = c.exec(u"SELECT queue_id, user_id, skill FROM queue_members ORDER BY queue_id, user_id"_s);
     if (!m)
         return m.error();
@@ -99,8 +99,9 @@ Status QueueService::load()
         auto queues = readQueues(c);
         if (!queues)
             return queues.error();
-        auto d = c.exec(u"SELECT id, state, queue_id, operator_id, opened_at FROM dialogs WHERE state <> 'closed' "
-                        "ORDER BY opened_at, id"_s);
+        auto d =
+            c.exec(u"SELECT id, state, queue_id, operator_id, opened_at FROM dialogs WHERE state <> 'closed' "
+                   "ORDER BY opened_at, id"_s);
         if (!d)
             return d.error();
         auto l = c.exec(u"SELECT user_id, capacity FROM operator_limits"_s);
@@ -205,7 +206,8 @@ void QueueService::create(const accounts::Principal &actor, const QString &name,
 }
 
 void QueueService::setMembers(const accounts::Principal &actor, qint64 queueId,
-                              const QList<std::pair<qint64, int>> &members, QObject *context, Reply<Queue> done)
+                              const QList<std::pair<qint64, int>> &members, QObject *context,
+                              Reply<Queue> done)
 {
     if (!actor.user.isAdmin())
         return done(adminOnly());
@@ -228,12 +230,14 @@ void QueueService::setMembers(const accounts::Principal &actor, qint64 queueId,
                     return exists.error();
                 if (exists->isEmpty())
                     return Error{u"bad_args"_s, u"members: no user with id %1"_s.arg(user)};
-                if (auto r = tx.exec(u"INSERT INTO queue_members (queue_id, user_id, skill) VALUES ($1, $2, $3)"_s,
-                                     {queueId, user, skill});
+                if (auto r =
+                        tx.exec(u"INSERT INTO queue_members (queue_id, user_id, skill) VALUES ($1, $2, $3)"_s,
+                                {queueId, user, skill});
                     !r)
                     return r.error();
             }
-            if (auto e = tx.appendEvent(u"queue.updated"_s, supervisors, {{u"queue"_s, updated.toJson()}}); !e)
+            if (auto e = tx.appendEvent(u"queue.updated"_s, supervisors, {{u"queue"_s, updated.toJson()}});
+                !e)
                 return e.error();
             return updated;
         },
@@ -246,8 +250,8 @@ void QueueService::setMembers(const accounts::Principal &actor, qint64 queueId,
         });
 }
 
-void QueueService::setCapacity(const accounts::Principal &actor, qint64 userId, int capacity, QObject *context,
-                               Reply<Done> done)
+void QueueService::setCapacity(const accounts::Principal &actor, qint64 userId, int capacity,
+                               QObject *context, Reply<Done> done)
 {
     if (!actor.user.isAdmin() && actor.user.role != accounts::Role::Supervisor)
         return done(Error{u"forbidden"_s, u"setting capacity needs the supervisor or admin role"_s});
@@ -257,9 +261,10 @@ void QueueService::setCapacity(const accounts::Principal &actor, qint64 userId, 
     m_db.write<Done>(
         context,
         [=](WriteTx &tx) -> Result<Done> {
-            auto r = tx.exec(u"INSERT INTO operator_limits (user_id, capacity) VALUES ($1, $2) ON CONFLICT (user_id) "
-                             "DO UPDATE SET capacity = excluded.capacity"_s,
-                             {userId, capacity});
+            auto r = tx.exec(
+                u"INSERT INTO operator_limits (user_id, capacity) VALUES ($1, $2) ON CONFLICT (user_id) "
+                "DO UPDATE SET capacity = excluded.capacity"_s,
+                {userId, capacity});
             if (!r)
                 return r.error();
             return Done{};
@@ -273,12 +278,14 @@ void QueueService::setCapacity(const accounts::Principal &actor, qint64 userId, 
         });
 }
 
-// --- the flow of a dialog ------------------------------------------------------------------------------------
+// --- the flow of a dialog
+// ------------------------------------------------------------------------------------
 
 void QueueService::enqueue(qint64 dialogId, qint64 queueId)
 {
     if (queueId <= 0 || !m_queues.contains(queueId)) {
-        qCWarning(lcQueues, "dialog %lld has no queue to wait in (set the channel's default queue)", dialogId);
+        qCWarning(lcQueues, "dialog %lld has no queue to wait in (set the channel's default queue)",
+                  dialogId);
         return;
     }
     QPointer<QueueService> self(this);
@@ -315,6 +322,14 @@ void QueueService::enqueue(qint64 dialogId, qint64 queueId)
 void QueueService::requeue(qint64 dialogId, qint64 queueId)
 {
     enqueue(dialogId, queueId);
+}
+
+void QueueService::adopted(qint64 dialogId, qint64 operatorId)
+{
+    removeWaiting(dialogId);
+    m_offers.remove(dialogId);
+    m_operators[operatorId].active.insert(dialogId);
+    statsChanged();
 }
 
 void QueueService::removeWaiting(qint64 dialogId)
@@ -384,10 +399,11 @@ void QueueService::offer(Offer &o, qint64 operatorId)
     m_db.write<Done>(
         this,
         [=](WriteTx &tx) -> Result<Done> {
-            auto r = tx.exec(u"SELECT s.name, d.channel_id, (SELECT m.content FROM messages m WHERE m.dialog_id = "
-                             "d.id ORDER BY m.id DESC LIMIT 1) FROM dialogs d JOIN subscribers s ON s.id = "
-                             "d.subscriber_id WHERE d.id = $1"_s,
-                             {dialogId});
+            auto r =
+                tx.exec(u"SELECT s.name, d.channel_id, (SELECT m.content FROM messages m WHERE m.dialog_id = "
+                        "d.id ORDER BY m.id DESC LIMIT 1) FROM dialogs d JOIN subscribers s ON s.id = "
+                        "d.subscriber_id WHERE d.id = $1"_s,
+                        {dialogId});
             if (!r)
                 return r.error();
             QJsonObject data{{u"dialog_id"_s, dialogId},
@@ -397,7 +413,8 @@ void QueueService::offer(Offer &o, qint64 operatorId)
             if (!r->isEmpty()) {
                 data.insert(u"subscriber_name"_s, r->at(0, 0).toString());
                 data.insert(u"channel_id"_s, r->at(0, 1).toLongLong());
-                data.insert(u"last_message"_s, QJsonDocument::fromJson(r->at(0, 2).toString().toUtf8()).object());
+                data.insert(u"last_message"_s,
+                            QJsonDocument::fromJson(r->at(0, 2).toString().toUtf8()).object());
             }
             auto e = tx.appendEvent(u"dialog.offered"_s, {u"user:%1"_s.arg(operatorId)}, data);
             if (!e)
@@ -464,8 +481,8 @@ void QueueService::accept(const accounts::Principal &actor, qint64 dialogId, QOb
 {
     const qint64 userId = actor.user.id;
     if (!isOfferedTo(dialogId, userId))
-        return done(Error{u"not_offered"_s, u"dialog %1 is not offered to you (the offer may have expired)"_s.arg(
-                                                dialogId)});
+        return done(Error{u"not_offered"_s,
+                          u"dialog %1 is not offered to you (the offer may have expired)"_s.arg(dialogId)});
     if (m_accepting.contains(dialogId))
         return done(Error{u"conflict"_s, u"dialog %1 is being accepted already"_s.arg(dialogId)});
     m_accepting.insert(dialogId);
@@ -509,7 +526,8 @@ void QueueService::accept(const accounts::Principal &actor, qint64 dialogId, QOb
         });
 }
 
-void QueueService::decline(const accounts::Principal &actor, qint64 dialogId, QObject *context, Reply<Done> done)
+void QueueService::decline(const accounts::Principal &actor, qint64 dialogId, QObject *context,
+                           Reply<Done> done)
 {
     Q_UNUSED(context);
     if (!isOfferedTo(dialogId, actor.user.id))
@@ -587,13 +605,15 @@ void QueueService::returnDialogsOf(qint64 userId)
     m_db.write<QList<QVariantList>>(
         this,
         [userId](WriteTx &tx) -> Result<QList<QVariantList>> {
-            auto r = tx.exec(u"UPDATE dialogs SET state = 'waiting', operator_id = NULL, assigned_at = NULL "
-                             "WHERE operator_id = $1 AND state = 'active' RETURNING id, queue_id, opened_at"_s,
-                             {userId});
+            auto r =
+                tx.exec(u"UPDATE dialogs SET state = 'waiting', operator_id = NULL, assigned_at = NULL "
+                        "WHERE operator_id = $1 AND state = 'active' RETURNING id, queue_id, opened_at"_s,
+                        {userId});
             if (!r)
                 return r.error();
             for (const QVariantList &row : r->rows)
-                if (auto e = tx.appendEvent(u"dialog.returned"_s, QStringList{u"user:%1"_s.arg(userId)} + supervisors,
+                if (auto e = tx.appendEvent(u"dialog.returned"_s,
+                                            QStringList{u"user:%1"_s.arg(userId)} + supervisors,
                                             {{u"dialog_id"_s, row.at(0).toLongLong()},
                                              {u"queue_id"_s, row.at(1).toLongLong()},
                                              {u"reason"_s, u"operator disconnected"_s}});
@@ -652,15 +672,14 @@ QJsonObject QueueService::stats() const
                                          {u"active"_s, int(op.active.size())},
                                          {u"capacity"_s, capacityOf(op)}});
         }
-        queues.append(QJsonObject{{u"id"_s, id},
-                                  {u"name"_s, q.name},
-                                  {u"waiting"_s, int(waiting.size())},
-                                  {u"longest_wait_sec"_s, longest},
-                                  {u"operators"_s, QJsonObject{{u"online"_s, online},
-                                                               {u"away"_s, away},
-                                                               {u"offline"_s, offline}}},
-                                  {u"active_dialogs"_s, active},
-                                  {u"members"_s, operators}});
+        queues.append(QJsonObject{
+            {u"id"_s, id},
+            {u"name"_s, q.name},
+            {u"waiting"_s, int(waiting.size())},
+            {u"longest_wait_sec"_s, longest},
+            {u"operators"_s, QJsonObject{{u"online"_s, online}, {u"away"_s, away}, {u"offline"_s, offline}}},
+            {u"active_dialogs"_s, active},
+            {u"members"_s, operators}});
     }
     return {{u"queues"_s, queues}, {u"at"_s, isoTime(now)}};
 }

@@ -9,7 +9,6 @@
 #include <QObject>
 #include <QSet>
 #include <QTimer>
-
 #include <functional>
 
 namespace era::storage {
@@ -56,8 +55,8 @@ public:
     void list(const accounts::Principal &actor, QObject *context, Reply<QList<Queue>> done);
     void create(const accounts::Principal &actor, const QString &name, int offerTimeoutSec, QObject *context,
                 Reply<Queue> done);
-    void setMembers(const accounts::Principal &actor, qint64 queueId, const QList<std::pair<qint64, int>> &members,
-                    QObject *context, Reply<Queue> done);
+    void setMembers(const accounts::Principal &actor, qint64 queueId,
+                    const QList<std::pair<qint64, int>> &members, QObject *context, Reply<Queue> done);
     void setCapacity(const accounts::Principal &actor, qint64 userId, int capacity, QObject *context,
                      Reply<Done> done);
 
@@ -65,7 +64,8 @@ public:
     void enqueue(qint64 dialogId, qint64 queueId);
 
     // Operators.
-    void setPresence(const accounts::Principal &actor, Presence presence, QObject *context, Reply<QJsonObject> done);
+    void setPresence(const accounts::Principal &actor, Presence presence, QObject *context,
+                     Reply<QJsonObject> done);
     void sessionOpened(qint64 userId);
     void sessionClosed(qint64 userId);
     void accept(const accounts::Principal &actor, qint64 dialogId, QObject *context, Reply<QJsonObject> done);
@@ -74,6 +74,9 @@ public:
     void released(qint64 dialogId, qint64 operatorId);
     // Transfer: the dialog waits in another queue (it keeps its place by age).
     void requeue(qint64 dialogId, qint64 queueId);
+    // Transfer to a person: the dialog now counts against that operator.
+    void adopted(qint64 dialogId, qint64 operatorId);
+    bool isConnected(qint64 userId) const { return m_operators.value(userId).sessions > 0; }
 
     bool isOfferedTo(qint64 dialogId, qint64 userId) const;
     QList<qint64> offersOf(qint64 userId) const;

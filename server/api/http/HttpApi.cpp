@@ -1,6 +1,7 @@
 #include "api/http/HttpApi.h"
 
 #include "api/AccountArgs.h"
+#include "api/ChannelArgs.h"
 #include "api/http/HttpReply.h"
 #include "core/JsonArgs.h"
 #include "core/Metrics.h"
@@ -23,15 +24,16 @@ static QString clientAddress(const QHttpServerRequest &request)
     return request.remoteAddress().toString();
 }
 
-HttpApi::HttpApi(QHttpServer &server, accounts::AccountService &accounts, storage::Database &db,
-                 Metrics &metrics, Options options, QObject *parent)
-    : QObject(parent), m_server(server), m_accounts(accounts), m_db(db), m_metrics(metrics),
-      m_options(std::move(options))
+HttpApi::HttpApi(QHttpServer &server, accounts::AccountService &accounts, channels::ChannelService &channels,
+                 storage::Database &db, Metrics &metrics, Options options, QObject *parent)
+    : QObject(parent), m_server(server), m_accounts(accounts), m_channels(channels), m_db(db),
+      m_metrics(metrics), m_options(std::move(options))
 {
     m_uptime.start();
     m_metrics.describe("era_http_requests_total", "counter", "HTTP requests by route pattern and status.");
     m_metrics.describe("era_uptime_seconds", "gauge", "Seconds since era-server started.");
     routes();
+    channelRoutes();
 }
 
 std::optional<QJsonObject> HttpApi::body(const QByteArray &raw, HttpReply &reply) const
@@ -225,6 +227,85 @@ void HttpApi::routes()
                    r ? reply.json(QJsonObject{{u"revoked"_s, *r}}) : reply.error(r.error());
                });
            });
+}
+
+void HttpApi::channelRoutes()
+{
+    using channels::Channel;
+    auto authed = [this](const QString &path, Method method, AuthedHandler handler) {
+        m_server.route(
+            path, method,
+            [this, path, handler](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                withPrincipal(request, HttpReply(std::move(responder), path.toUtf8(), &m_metrics), handler);
+            });
+    };
+    auto withId =
+        [this](const QString &path, Method method,
+               std::function<void(qint64, const Principal &, const RequestData &, HttpReply &)> handler) {
+            m_server.route(path, method,
+                           [this, path, handler](qint64 id, const QHttpServerRequest &request,
+                                                 QHttpServerResponder &&responder) {
+                               withPrincipal(request,
+                                             HttpReply(std::move(responder), path.toUtf8(), &m_metrics),
+                                             [id, handler](const Principal &p, const RequestData &r,
+                                                           HttpReply &rep) { handler(id, p, r, rep); });
+                           });
+        };
+
+    authed(u"/api/v1/channels"_s, Method::Get,
+           [this](const Principal &who, const RequestData &, HttpReply &reply) {
+               m_channels.list(who, this, [reply](Result<QList<Channel>> r) mutable {
+                   r ? reply.json(channelsJson(*r)) : reply.error(r.error());
+               });
+           });
+    authed(u"/api/v1/channels"_s, Method::Post,
+           [this](const Principal &who, const RequestData &request, HttpReply &reply) {
+               auto args = body(request.body, reply);
+               if (!args)
+                   return;
+               auto spec = newChannelFrom(*args);
+               if (!spec)
+                   return reply.error(spec.error());
+               m_channels.create(who, *spec, this, [reply](Result<Channel> r) mutable {
+                   r ? reply.json(channelJson(*r), Code::Created) : reply.error(r.error());
+               });
+           });
+    withId(u"/api/v1/channels/<arg>"_s, Method::Patch,
+           [this](qint64 id, const Principal &who, const RequestData &request, HttpReply &reply) {
+               auto args = body(request.body, reply);
+               if (!args)
+                   return;
+               auto patch = channelPatchFrom(*args);
+               if (!patch)
+                   return reply.error(patch.error());
+               m_channels.update(who, id, *patch, this, [reply](Result<Channel> r) mutable {
+                   r ? reply.json(channelJson(*r)) : reply.error(r.error());
+               });
+           });
+    withId(u"/api/v1/channels/<arg>"_s, Method::Delete,
+           [this](qint64 id, const Principal &who, const RequestData &, HttpReply &reply) {
+               m_channels.remove(who, id, this, [reply](Result<Done> r) mutable {
+                   r ? reply.noContent() : reply.error(r.error());
+               });
+           });
+
+    // Provider webhooks: no bearer token; the channel's connector checks the provider's own secret.
+    m_server.route(
+        u"/api/v1/webhooks/<arg>"_s, Method::Post,
+        [this](qint64 channelId, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            HttpReply reply(std::move(responder), "/api/v1/webhooks/<arg>", &m_metrics);
+            channels::Connector *connector =
+                m_options.connectorFor ? m_options.connectorFor(channelId) : nullptr;
+            if (!connector)
+                return reply.error({u"not_found"_s, u"no running channel %1"_s.arg(channelId)});
+            channels::WebhookRequest hook;
+            for (const auto &[name, value] : request.headers())
+                hook.headers.append({name.toLower(), value});
+            hook.body = request.body();
+            connector->handleWebhook(hook, [reply](channels::WebhookReply r) mutable {
+                reply.text(r.body, "application/json", Code(r.status));
+            });
+        });
 }
 
 } // namespace era::api

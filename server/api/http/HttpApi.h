@@ -1,6 +1,7 @@
 #pragma once
 
 #include "accounts/AccountService.h"
+#include "channels/ChannelService.h"
 
 #include <QElapsedTimer>
 #include <QHttpServer>
@@ -27,10 +28,12 @@ public:
         qint64 maxBodyBytes = 1 << 20;
         // Called before /metrics is rendered, to refresh gauges owned by others (open connections...).
         std::function<void()> refreshGauges;
+        // The running connector of a channel, for its webhook (nullptr: not running).
+        std::function<channels::Connector *(qint64 channelId)> connectorFor;
     };
 
-    HttpApi(QHttpServer &server, accounts::AccountService &accounts, storage::Database &db, Metrics &metrics,
-            Options options, QObject *parent = nullptr);
+    HttpApi(QHttpServer &server, accounts::AccountService &accounts, channels::ChannelService &channels,
+            storage::Database &db, Metrics &metrics, Options options, QObject *parent = nullptr);
 
     // From now on /healthz answers 503 so that load balancers stop sending work.
     void setShuttingDown() { m_shuttingDown = true; }
@@ -44,12 +47,14 @@ private:
     };
     using AuthedHandler = std::function<void(const accounts::Principal &, const RequestData &, HttpReply &)>;
     void routes();
+    void channelRoutes();
     // Runs `handler` after checking the bearer token; answers 401 itself when it is missing or bad.
     void withPrincipal(const QHttpServerRequest &request, HttpReply reply, AuthedHandler handler);
     std::optional<QJsonObject> body(const QByteArray &raw, HttpReply &reply) const;
 
     QHttpServer &m_server;
     accounts::AccountService &m_accounts;
+    channels::ChannelService &m_channels;
     storage::Database &m_db;
     Metrics &m_metrics;
     Options m_options;

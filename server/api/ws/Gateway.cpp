@@ -4,6 +4,7 @@
 #include "core/EventBus.h"
 #include "core/Metrics.h"
 #include "net/WebSocketPeer.h"
+#include "queues/QueueService.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -13,9 +14,10 @@ namespace era::api {
 
 using namespace Qt::StringLiterals;
 
-Gateway::Gateway(EventBus &bus, storage::Database &db, accounts::AccountService &accounts, Metrics &metrics,
-                 Options options, QObject *parent)
-    : QObject(parent), m_bus(bus), m_db(db), m_accounts(accounts), m_metrics(metrics), m_options(options)
+Gateway::Gateway(EventBus &bus, storage::Database &db, Services services, Metrics &metrics, Options options,
+                 QObject *parent)
+    : QObject(parent), m_bus(bus), m_db(db), m_accounts(services.accounts), m_services(services),
+      m_metrics(metrics), m_options(options)
 {
     m_metrics.describe("era_ws_commands_total", "counter", "WebSocket commands by name and outcome.");
     m_metrics.describe("era_ws_sessions", "gauge", "WebSocket sessions, by state.");
@@ -24,6 +26,7 @@ Gateway::Gateway(EventBus &bus, storage::Database &db, accounts::AccountService 
     connect(&m_helloSweep, &QTimer::timeout, this, &Gateway::sweepHelloDeadlines);
     m_helloSweep.start();
     registerCommands();
+    registerConversationCommands();
 }
 
 Gateway::~Gateway()
@@ -59,11 +62,15 @@ void Gateway::subscribe(WsSession *s)
 {
     for (const QString &token : s->audienceTokens())
         m_byAudience[token].insert(s);
+    m_services.queues.sessionOpened(s->principal().user.id);
 }
 
 void Gateway::forget(WsSession *s)
 {
-    m_sessions.remove(s);
+    if (!m_sessions.remove(s))
+        return; // forgotten already (close() and then the peer's closed())
+    if (!s->audienceTokens().isEmpty() && m_byAudience.value(s->audienceTokens().first()).contains(s))
+        m_services.queues.sessionClosed(s->principal().user.id);
     for (const QString &token : s->audienceTokens()) {
         auto it = m_byAudience.find(token);
         if (it == m_byAudience.end())

@@ -12,6 +12,15 @@
 
 namespace era {
 class EventBus;
+namespace channels {
+class ChannelService;
+}
+namespace dialogs {
+class DialogService;
+}
+namespace queues {
+class QueueService;
+}
 class Metrics;
 namespace net {
 class WebSocketPeer;
@@ -39,8 +48,16 @@ public:
         qint64 maxMessageBytes = 1 << 20;
     };
 
-    Gateway(EventBus &bus, storage::Database &db, accounts::AccountService &accounts, Metrics &metrics,
-            Options options, QObject *parent = nullptr);
+    // The application services the commands call.
+    struct Services {
+        accounts::AccountService &accounts;
+        queues::QueueService &queues;
+        dialogs::DialogService &dialogs;
+        channels::ChannelService &channels;
+    };
+
+    Gateway(EventBus &bus, storage::Database &db, Services services, Metrics &metrics, Options options,
+            QObject *parent = nullptr);
     ~Gateway() override;
 
     // Takes over a freshly upgraded connection.
@@ -62,6 +79,7 @@ public:
 private:
     friend class WsSession;
     void registerCommands();
+    void registerConversationCommands();
     void onEvent(const Event &event);
     void subscribe(WsSession *s);
     void forget(WsSession *s);
@@ -70,6 +88,7 @@ private:
     EventBus &m_bus;
     storage::Database &m_db;
     accounts::AccountService &m_accounts;
+    Services m_services;
     Metrics &m_metrics;
     Options m_options;
     QHash<QString, Command> m_commands;
