@@ -72,6 +72,10 @@ int main(int argc, char *argv[])
     const QStringList &words = config->positional();
     if (!words.isEmpty() && words.first() == u"user"_s)
         return era::app::runUserCommand(*config, out, err);
+    if (!words.isEmpty() && words.first() == u"channel"_s)
+        return era::app::runChannelCommand(*config, out, err);
+    if (!words.isEmpty() && words.first() == u"queue"_s)
+        return era::app::runQueueCommand(*config, out, err);
     if (!words.isEmpty()) {
         err << "era-server: unknown command or option '" << words.first() << "' (see --help)" << Qt::endl;
         return 2;

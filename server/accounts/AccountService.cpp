@@ -102,7 +102,7 @@ void AccountService::hashThen(const QString &password, QObject *context,
 
 Result<std::optional<QString>> AccountService::bootstrapAdmin()
 {
-    auto count = m_db.readSync<qint64>([](Connection &c) { return store::countUsers(c); });
+    auto count = m_db.readSync<qint64>([](Connection &c) { return store::countAdmins(c); });
     if (!count)
         return count.error();
     if (*count > 0)

@@ -37,7 +37,8 @@ public:
 
     AccountService(storage::Database &db, Options options, QObject *parent = nullptr);
 
-    // When there are no users yet, creates "admin" with a generated password and returns that password.
+    // When there is no admin yet (e.g. only operators made with the command line), creates "admin" with a
+    // generated password and returns that password.
     // Blocking: for start-up only.
     Result<std::optional<QString>> bootstrapAdmin();
 

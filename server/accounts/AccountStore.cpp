@@ -24,9 +24,9 @@ static User userFrom(const QVariantList &r, int at = 0)
     return u;
 }
 
-Result<qint64> countUsers(Connection &c)
+Result<qint64> countAdmins(Connection &c)
 {
-    auto r = c.exec(u"SELECT COUNT(*) FROM users"_s);
+    auto r = c.exec(u"SELECT COUNT(*) FROM users WHERE role = 'admin'"_s);
     if (!r)
         return r.error();
     return r->at(0, 0).toLongLong();

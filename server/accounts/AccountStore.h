@@ -16,7 +16,7 @@ struct StoredUser {
     QString passwordHash;
 };
 
-Result<qint64> countUsers(storage::Connection &c);
+Result<qint64> countAdmins(storage::Connection &c);
 Result<std::optional<StoredUser>> findByLogin(storage::Connection &c, const QString &login);
 Result<std::optional<User>> findById(storage::Connection &c, qint64 id);
 Result<QList<User>> list(storage::Connection &c);

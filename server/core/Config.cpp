@@ -246,6 +246,11 @@ QString Config::helpText()
          "       era-server user passwd LOGIN [--password-stdin]\n"
          "       era-server user list\n"
          "       era-server user disable LOGIN | enable LOGIN\n"
+         "       era-server queue add NAME [--offer-timeout SECONDS] | list | members NAME "
+         "LOGIN[:SKILL],...\n"
+         "       era-server channel add telegram NAME --token TOKEN [--mode polling|webhook] [--api-base-url "
+         "URL]\n"
+         "                  [--webhook-url URL --webhook-secret SECRET] [--queue QUEUE_NAME] | list\n"
          "(without --password-stdin a password is generated and printed)\n\n"
          "Every setting may be given as --key=value, as the environment variable shown, or as 'key = value'\n"
          "in the config file:\n\n";

@@ -707,4 +707,76 @@ void QueueService::publishStats()
     appendEvent(u"queue.stats"_s, supervisors, stats());
 }
 
+// --- command line
+// -------------------------------------------------------------------------------------------
+
+Result<Queue> QueueService::createNow(storage::Database &db, const QString &name, int offerTimeoutSec)
+{
+    if (name.trimmed().isEmpty() || name.size() > 100)
+        return Error{u"bad_args"_s, u"name: 1-100 characters"_s};
+    if (offerTimeoutSec < 5 || offerTimeoutSec > 3600)
+        return Error{u"bad_args"_s, u"offer timeout: 5-3600 seconds"_s};
+    return db.writeSync<Queue>([&](WriteTx &tx) -> Result<Queue> {
+        auto taken = tx.exec(u"SELECT 1 FROM queues WHERE name = $1"_s, {name.trimmed()});
+        if (!taken)
+            return taken.error();
+        if (!taken->isEmpty())
+            return Error{u"conflict"_s, u"a queue named '%1' exists"_s.arg(name.trimmed())};
+        auto r = tx.exec(
+            u"INSERT INTO queues (name, offer_timeout_sec, created_at, updated_at) VALUES ($1, $2, $3, $3) "
+            "RETURNING id"_s,
+            {name.trimmed(), offerTimeoutSec, nowMs()});
+        if (!r)
+            return r.error();
+        Queue q{r->at(0, 0).toLongLong(), name.trimmed(), offerTimeoutSec, {}};
+        if (auto e = tx.appendEvent(u"queue.created"_s, supervisors, {{u"queue"_s, q.toJson()}}); !e)
+            return e.error();
+        return q;
+    });
+}
+
+Result<QList<Queue>> QueueService::listNow(storage::Database &db)
+{
+    auto all = db.readSync<QHash<qint64, Queue>>([](Connection &c) { return readQueues(c); });
+    if (!all)
+        return all.error();
+    QList<Queue> out = all->values();
+    std::sort(out.begin(), out.end(), [](const Queue &a, const Queue &b) { return a.id < b.id; });
+    return out;
+}
+
+Result<Queue> QueueService::setMembersNow(storage::Database &db, const QString &queueName,
+                                          const QList<std::pair<QString, int>> &loginsAndSkills)
+{
+    return db.writeSync<Queue>([&](WriteTx &tx) -> Result<Queue> {
+        auto q = tx.exec(u"SELECT id, name, offer_timeout_sec FROM queues WHERE name = $1"_s, {queueName});
+        if (!q)
+            return q.error();
+        if (q->isEmpty())
+            return Error{u"not_found"_s, u"no queue named '%1'"_s.arg(queueName)};
+        Queue queue{q->at(0, 0).toLongLong(), q->at(0, 1).toString(), q->at(0, 2).toInt(), {}};
+        if (auto r = tx.exec(u"DELETE FROM queue_members WHERE queue_id = $1"_s, {queue.id}); !r)
+            return r.error();
+        for (const auto &[login, skill] : loginsAndSkills) {
+            if (skill < 1 || skill > 10)
+                return Error{u"bad_args"_s, u"skill of %1 must be 1-10"_s.arg(login)};
+            auto u = tx.exec(u"SELECT id FROM users WHERE login = $1"_s, {login.toLower()});
+            if (!u)
+                return u.error();
+            if (u->isEmpty())
+                return Error{u"not_found"_s, u"no user with login '%1'"_s.arg(login)};
+            const qint64 userId = u->at(0, 0).toLongLong();
+            if (auto r =
+                    tx.exec(u"INSERT INTO queue_members (queue_id, user_id, skill) VALUES ($1, $2, $3)"_s,
+                            {queue.id, userId, skill});
+                !r)
+                return r.error();
+            queue.members.append({userId, skill});
+        }
+        if (auto e = tx.appendEvent(u"queue.updated"_s, supervisors, {{u"queue"_s, queue.toJson()}}); !e)
+            return e.error();
+        return queue;
+    });
+}
+
 } // namespace era::queues

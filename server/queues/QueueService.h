@@ -60,6 +60,12 @@ public:
     void setCapacity(const accounts::Principal &actor, qint64 userId, int capacity, QObject *context,
                      Reply<Done> done);
 
+    // Blocking forms for the command line (another process: nothing in memory here changes).
+    static Result<Queue> createNow(storage::Database &db, const QString &name, int offerTimeoutSec);
+    static Result<QList<Queue>> listNow(storage::Database &db);
+    static Result<Queue> setMembersNow(storage::Database &db, const QString &queueName,
+                                       const QList<std::pair<QString, int>> &loginsAndSkills);
+
     // The router's hand-off: a new dialog goes to this queue.
     void enqueue(qint64 dialogId, qint64 queueId);
 

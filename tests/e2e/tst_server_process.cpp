@@ -362,6 +362,47 @@ private Q_SLOTS:
         QVERIFY(client.login(u"bob"_s, u"typed-pass-1"_s).isEmpty());
     }
 
+    void queueAndChannelCommandsPrepareAChannel()
+    {
+        ServerProcess cli(m_dataDir->path(), m_db.url());
+        QByteArray out;
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"add"_s, u"Sales"_s, u"--offer-timeout"_s, u"20"_s}, &out), 0);
+        QCOMPARE(cli.runToEnd({u"user"_s, u"add"_s, u"anna"_s}, &out), 0);
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"members"_s, u"Sales"_s, u"anna:3"_s}, &out), 0);
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"members"_s, u"Sales"_s, u"nobody"_s}, &out), 1);
+        QVERIFY2(out.contains("nobody"), out.constData());
+        QCOMPARE(
+            cli.runToEnd({u"channel"_s, u"add"_s, u"telegram"_s, u"Shop"_s, u"--token"_s, u"not-a-token"_s},
+                         &out),
+            1);
+        QVERIFY2(out.contains("token"), out.constData());
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"add"_s, u"telegram"_s, u"Shop"_s, u"--token"_s,
+                               u"123456:ABCdef-ghi_jkl"_s, u"--api-base-url"_s, u"http://127.0.0.1:9"_s,
+                               u"--queue"_s, u"Sales"_s},
+                              &out),
+                 0);
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"list"_s}, &out), 0);
+        QVERIFY2(out.contains("telegram") && out.contains("Shop"), out.constData());
+        QVERIFY(!out.contains("ABCdef"));
+
+        // The server creates its admin although users exist, and shows the channel without its token.
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY2(server.start(), server.output().constData());
+        QVERIFY(!server.adminPassword().isEmpty());
+        ProcessClient client(server.url());
+        const QString token = client.login(u"admin"_s, server.adminPassword());
+        QNetworkAccessManager nam;
+        QNetworkRequest req(QUrl(server.url() + u"/api/v1/channels"_s));
+        req.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        QNetworkReply *r = nam.get(req);
+        QSignalSpy done(r, &QNetworkReply::finished);
+        QVERIFY(done.wait(10000));
+        const QByteArray body = r->readAll();
+        r->deleteLater();
+        QVERIFY2(body.contains("\"has_credentials\":true") && body.contains("Shop"), body.constData());
+        QVERIFY(!body.contains("ABCdef"));
+    }
+
     void badConfigurationStopsWithTheReason()
     {
         QProcess p;
