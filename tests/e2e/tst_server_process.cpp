@@ -4,6 +4,7 @@
 #include "StorageTestBackend.h"
 #include "TestServer.h"
 #include "storage/OpenConnection.h"
+#include "telegram/FakeTelegram.h"
 
 #include <QJsonArray>
 #include <QProcess>
@@ -401,6 +402,112 @@ private Q_SLOTS:
         r->deleteLater();
         QVERIFY2(body.contains("\"has_credentials\":true") && body.contains("Shop"), body.constData());
         QVERIFY(!body.contains("ABCdef"));
+    }
+
+    // A customer message is stored and acknowledged, the operator's reply is acknowledged but not yet
+    // delivered (the Bot API asked us to wait), and the server is killed: after the restart nothing is lost,
+    // the message the customer sent meanwhile arrives, and the reply reaches Telegram exactly once.
+    void aConversationSurvivesSigkillWithNothingLostOrSentTwice()
+    {
+        const QString botToken = u"987654321:AAkill-test_token"_s;
+        FakeTelegram telegram;
+        QVERIFY(telegram.listen());
+        telegram.addBot(botToken, u"kill_bot"_s);
+        FakeTelegram::Customer customer;
+        customer.id = 777001;
+        customer.firstName = u"Oleg"_s;
+        telegram.addChat(botToken, customer);
+
+        ServerProcess cli(m_dataDir->path(), m_db.url());
+        QByteArray out;
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"add"_s, u"Support"_s}, &out), 0);
+        QCOMPARE(
+            cli.runToEnd({u"user"_s, u"add"_s, u"olga"_s, u"--password-stdin"_s}, &out, "olga-password\n"),
+            0);
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"members"_s, u"Support"_s, u"olga"_s}, &out), 0);
+        QCOMPARE(
+            cli.runToEnd({u"channel"_s, u"add"_s, u"telegram"_s, u"Bot"_s, u"--token"_s, botToken,
+                          u"--api-base-url"_s, telegram.baseUrl().toString(), u"--queue"_s, u"Support"_s},
+                         &out),
+            0);
+
+        // A session of the operator that can wait for events and replies.
+        struct Operator {
+            QWebSocket ws;
+            QList<QJsonObject> frames;
+            int next = 0;
+            QJsonObject waitFor(const std::function<bool(const QJsonObject &)> &match, int ms = 15000)
+            {
+                QElapsedTimer t;
+                t.start();
+                while (t.elapsed() < ms) {
+                    for (const QJsonObject &f : std::as_const(frames))
+                        if (match(f))
+                            return f;
+                    QSignalSpy more(&ws, &QWebSocket::textMessageReceived);
+                    more.wait(100);
+                }
+                return {};
+            }
+            QJsonObject call(const QString &name, const QJsonObject &args)
+            {
+                const QString id = u"k%1"_s.arg(++next);
+                ProcessClient::command(ws, id, name, args);
+                return waitFor([&](const QJsonObject &f) { return f.value(u"id"_s) == id; });
+            }
+        };
+        auto connectOperator = [](ServerProcess &server, Operator &op) {
+            ProcessClient client(server.url());
+            const QString token = client.login(u"olga"_s, u"olga-password"_s);
+            return client.open(op.ws, token, op.frames) &&
+                   op.call(u"presence.set"_s, {{u"presence"_s, u"online"_s}}).value(u"ok"_s).toBool();
+        };
+
+        qint64 dialog = 0;
+        {
+            ServerProcess server(m_dataDir->path(), m_db.url());
+            QVERIFY2(server.start({u"--queues.disconnect_grace=600"_s}), server.output().constData());
+            Operator op;
+            QVERIFY(connectOperator(server, op));
+            telegram.injectText(botToken, customer, u"before the crash"_s);
+            const QJsonObject offer =
+                op.waitFor([](const QJsonObject &f) { return f.value(u"name"_s) == u"dialog.offered"_s; });
+            dialog = offer.value(u"data"_s).toObject().value(u"dialog_id"_s).toInteger();
+            QVERIFY(dialog > 0);
+            QVERIFY(op.call(u"dialog.accept"_s, {{u"dialog_id"_s, dialog}}).value(u"ok"_s).toBool());
+            telegram.failNext(u"sendMessage"_s, 1, 429, {}, 3);
+            QVERIFY(op.call(u"message.send"_s, {{u"dialog_id"_s, dialog},
+                                                {u"client_id"_s, u"reply-1"_s},
+                                                {u"content"_s, QJsonObject{{u"kind"_s, u"text"_s},
+                                                                           {u"text"_s, u"on my way"_s}}}})
+                        .value(u"ok"_s)
+                        .toBool());
+            QTRY_COMPARE_WITH_TIMEOUT(telegram.calls(u"sendMessage"_s).size(), 1, 10000); // the 429
+            server.signal(SIGKILL);
+            QVERIFY(server.waitFinished());
+        }
+        telegram.injectText(botToken, customer, u"during the outage"_s);
+
+        ServerProcess restarted(m_dataDir->path(), m_db.url());
+        QVERIFY2(restarted.start(), restarted.output().constData());
+        Operator op;
+        QVERIFY(connectOperator(restarted, op));
+        QTRY_VERIFY_WITH_TIMEOUT(telegram.sentMessages(botToken, customer.id).size() == 1, 20000);
+        QStringList texts;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                texts.clear();
+                const QJsonObject h = op.call(u"dialog.history"_s, {{u"dialog_id"_s, dialog}});
+                for (const QJsonValue &m : h.value(u"result"_s).toObject().value(u"messages"_s).toArray())
+                    texts.prepend(m.toObject().value(u"content"_s).toObject().value(u"text"_s).toString());
+                return texts.size() == 3;
+            }(),
+            15000);
+        QCOMPARE(texts, (QStringList{u"before the crash"_s, u"on my way"_s, u"during the outage"_s}));
+        // Some time for a duplicate to show up, if there were one.
+        QVERIFY(
+            !QTest::qWaitFor([&] { return telegram.sentMessages(botToken, customer.id).size() > 1; }, 2000));
+        QCOMPARE(telegram.sentMessages(botToken, customer.id).size(), 1);
     }
 
     void badConfigurationStopsWithTheReason()
