@@ -38,29 +38,33 @@ class TestConversation : public QObject {
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<FakeTelegram> m_telegram;
     std::unique_ptr<WsClient> m_operator;
+    QString m_secondToken; // a second member of the queue, not connected unless a test connects it
+    QList<qint64> m_operatorIds;
     qint64 m_queue = 0;
     qint64 m_channel = 0;
     FakeTelegram::Customer m_customer;
 
     // Admin sets up a queue with one operator, and the Telegram channel pointing at the emulator.
-    void setUpChannel(const QJsonObject &extraSettings = {})
+    void setUpChannel(const QJsonObject &extraSettings = {}, int offerTimeoutSec = 30)
     {
         WsClient admin(*m_server);
         QVERIFY(admin.open());
         QCOMPARE(admin.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
-        auto queue =
-            admin.call(u"queues.create"_s, {{u"name"_s, u"Support"_s}, {u"offer_timeout_sec"_s, 30}});
+        auto queue = admin.call(u"queues.create"_s,
+                                {{u"name"_s, u"Support"_s}, {u"offer_timeout_sec"_s, offerTimeoutSec}});
         QVERIFY2(queue.value(u"ok"_s).toBool(), QJsonDocument(queue).toJson().constData());
         m_queue = queue.value(u"result"_s).toObject().value(u"queue"_s).toObject().value(u"id"_s).toInteger();
 
         const QString opToken = m_server->createUserAndLogin(u"olga"_s);
-        auto me = m_server->request("GET", u"/api/v1/me"_s, {}, opToken);
-        const qint64 opId = me.json.value(u"user"_s).toObject().value(u"id"_s).toInteger();
-        auto members =
-            admin.call(u"queues.set_members"_s,
-                       {{u"queue_id"_s, m_queue},
-                        {u"members"_s, QJsonArray{QJsonObject{{u"user_id"_s, opId}, {u"skill"_s, 5}}}}});
-        QVERIFY2(members.value(u"ok"_s).toBool(), QJsonDocument(members).toJson().constData());
+        m_secondToken = m_server->createUserAndLogin(u"petr"_s);
+        QJsonArray members;
+        for (const QString &token : {opToken, m_secondToken}) {
+            auto me = m_server->request("GET", u"/api/v1/me"_s, {}, token);
+            m_operatorIds.append(me.json.value(u"user"_s).toObject().value(u"id"_s).toInteger());
+            members.append(QJsonObject{{u"user_id"_s, m_operatorIds.last()}, {u"skill"_s, 5}});
+        }
+        auto set = admin.call(u"queues.set_members"_s, {{u"queue_id"_s, m_queue}, {u"members"_s, members}});
+        QVERIFY2(set.value(u"ok"_s).toBool(), QJsonDocument(set).toJson().constData());
 
         QSignalSpy polling(m_telegram.get(), &FakeTelegram::longPollStarted);
         QJsonObject settings{{u"api_base_url"_s, m_telegram->baseUrl().toString()},
@@ -87,6 +91,38 @@ class TestConversation : public QObject {
                  true);
         // The connector is polling the emulator.
         QTRY_VERIFY_WITH_TIMEOUT(polling.count() > 0, 10000);
+    }
+
+    std::unique_ptr<WsClient> connectSecondOperator()
+    {
+        auto c = std::make_unique<WsClient>(*m_server);
+        if (!c->open() || !c->hello(m_secondToken).value(u"ok"_s).toBool() ||
+            !c->call(u"presence.set"_s, {{u"presence"_s, u"online"_s}}).value(u"ok"_s).toBool())
+            return nullptr;
+        return c;
+    }
+
+    // The sorted waiting positions of these dialogs, as dialog.open tells a supervisor.
+    static QList<int> queuePositions(WsClient &client, const QJsonArray &dialogs)
+    {
+        QList<int> positions;
+        for (const QJsonValue &d : dialogs) {
+            const QJsonObject opened =
+                client.call(u"dialog.open"_s, {{u"dialog_id"_s, d.toObject().value(u"id"_s)}});
+            positions.append(opened.value(u"result"_s)
+                                 .toObject()
+                                 .value(u"dialog"_s)
+                                 .toObject()
+                                 .value(u"queue_position"_s)
+                                 .toInt());
+        }
+        std::sort(positions.begin(), positions.end());
+        return positions;
+    }
+
+    static qint64 offeredDialog(const QJsonObject &event)
+    {
+        return event.value(u"data"_s).toObject().value(u"dialog_id"_s).toInteger();
     }
 
     // Waits for the offer of a new dialog and accepts it; returns its id.
@@ -125,6 +161,7 @@ private Q_SLOTS:
     }
     void cleanup()
     {
+        m_operatorIds.clear();
         m_operator.reset();
         m_server.reset();
         m_telegram.reset();
@@ -375,6 +412,124 @@ private Q_SLOTS:
         const QJsonObject status = m_operator->waitEvent(u"message.status"_s, 15000);
         QCOMPARE(status.value(u"data"_s).toObject().value(u"status"_s).toString(), u"failed"_s);
         QVERIFY(status.value(u"data"_s).toObject().value(u"reason"_s).toString().contains(u"blocked"_s));
+    }
+
+    void anOfferNotAcceptedInTimeGoesToTheNextOperator()
+    {
+        setUpChannel({}, 5);
+        auto second = connectSecondOperator();
+        QVERIFY(second);
+        m_telegram->injectText(Token, m_customer, u"anyone?"_s);
+        // Olga went online first, so she has waited longest and gets the offer.
+        const qint64 dialog = offeredDialog(m_operator->waitEvent(u"dialog.offered"_s));
+        QVERIFY(dialog > 0);
+        const QJsonObject withdrawn = m_operator->waitEvent(u"dialog.offer_withdrawn"_s, 10000);
+        QCOMPARE(withdrawn.value(u"data"_s).toObject().value(u"reason"_s).toString(), u"expired"_s);
+        QCOMPARE(offeredDialog(second->waitEvent(u"dialog.offered"_s, 10000)), dialog);
+        QCOMPARE(errorCode(m_operator->call(u"dialog.accept"_s, {{u"dialog_id"_s, dialog}})),
+                 u"not_offered"_s);
+        QVERIFY(second->call(u"dialog.accept"_s, {{u"dialog_id"_s, dialog}}).value(u"ok"_s).toBool());
+    }
+
+    void aDeclinedOfferGoesToTheNextOperatorAtOnce()
+    {
+        setUpChannel();
+        auto second = connectSecondOperator();
+        QVERIFY(second);
+        m_telegram->injectText(Token, m_customer, u"hello"_s);
+        const qint64 dialog = offeredDialog(m_operator->waitEvent(u"dialog.offered"_s));
+        QVERIFY(m_operator->call(u"dialog.decline"_s, {{u"dialog_id"_s, dialog}}).value(u"ok"_s).toBool());
+        QCOMPARE(offeredDialog(second->waitEvent(u"dialog.offered"_s, 5000)), dialog);
+    }
+
+    void offersReturnAtOnceAndActiveDialogsAfterTheGraceWhenAnOperatorDisconnects()
+    {
+        QVERIFY(m_server->restart({u"--queues.disconnect_grace=1"_s}));
+        setUpChannel();
+        m_telegram->injectText(Token, m_customer, u"first"_s);
+        const qint64 dialog = acceptNextOffer();
+        QVERIFY(dialog > 0);
+        auto second = connectSecondOperator();
+        QVERIFY(second);
+        m_operator->socket.close();
+        QVERIFY(m_operator->waitClosed());
+        // After the grace period the dialog goes back to the queue and to the operator still connected.
+        QCOMPARE(offeredDialog(second->waitEvent(u"dialog.offered"_s, 10000)), dialog);
+        QVERIFY(second->call(u"dialog.accept"_s, {{u"dialog_id"_s, dialog}}).value(u"ok"_s).toBool());
+    }
+
+    void capacityLimitsHowManyDialogsAnOperatorIsOffered()
+    {
+        setUpChannel();
+        WsClient admin(*m_server);
+        QVERIFY(admin.open());
+        QCOMPARE(admin.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
+        QVERIFY(
+            admin.call(u"operators.set_capacity"_s, {{u"user_id"_s, m_operatorIds.at(0)}, {u"capacity"_s, 1}})
+                .value(u"ok"_s)
+                .toBool());
+        m_telegram->injectText(Token, m_customer, u"one"_s);
+        QVERIFY(acceptNextOffer() > 0);
+        FakeTelegram::Customer other;
+        other.id = 555000222;
+        other.firstName = u"Anna"_s;
+        m_telegram->addChat(Token, other);
+        m_telegram->injectText(Token, other, u"two"_s);
+        auto second = connectSecondOperator();
+        QVERIFY(second);
+        QVERIFY(offeredDialog(second->waitEvent(u"dialog.offered"_s, 10000)) > 0);
+        QVERIFY(m_operator->waitEvent(u"dialog.offered"_s, 1000).isEmpty()); // Olga is full
+    }
+
+    void aDialogIsTransferredToAQueueAndToAnOperator()
+    {
+        setUpChannel();
+        auto second = connectSecondOperator();
+        QVERIFY(second);
+        m_telegram->injectText(Token, m_customer, u"help"_s);
+        const qint64 dialog = acceptNextOffer();
+        QVERIFY(dialog > 0);
+        // To Petr directly: he is assigned at once and can write.
+        auto moved = m_operator->call(u"dialog.transfer"_s,
+                                      {{u"dialog_id"_s, dialog}, {u"operator_id"_s, m_operatorIds.at(1)}});
+        QVERIFY2(moved.value(u"ok"_s).toBool(), QJsonDocument(moved).toJson().constData());
+        QVERIFY(!second->waitEvent(u"dialog.transferred"_s).isEmpty());
+        QCOMPARE(errorCode(m_operator->call(u"dialog.history"_s, {{u"dialog_id"_s, dialog}})),
+                 u"forbidden"_s);
+        QVERIFY(second
+                    ->call(u"message.send"_s,
+                           {{u"dialog_id"_s, dialog},
+                            {u"client_id"_s, u"t-1"_s},
+                            {u"content"_s, QJsonObject{{u"kind"_s, u"text"_s}, {u"text"_s, u"Petr here"_s}}}})
+                    .value(u"ok"_s)
+                    .toBool());
+        // Back to the queue: it waits and is offered again (to Olga, the only one with room who has not had
+        // it).
+        QVERIFY(second->call(u"dialog.transfer"_s, {{u"dialog_id"_s, dialog}, {u"queue_id"_s, m_queue}})
+                    .value(u"ok"_s)
+                    .toBool());
+        QCOMPARE(offeredDialog(m_operator->waitEvent(u"dialog.offered"_s, 10000)), dialog);
+    }
+
+    void waitingCustomersKnowTheirPlaceInTheQueue()
+    {
+        setUpChannel();
+        QVERIFY(m_operator->call(u"presence.set"_s, {{u"presence"_s, u"away"_s}}).value(u"ok"_s).toBool());
+        FakeTelegram::Customer other;
+        other.id = 555000333;
+        other.firstName = u"Ivan"_s;
+        m_telegram->addChat(Token, other);
+        m_telegram->injectText(Token, m_customer, u"first in line"_s);
+        m_telegram->injectText(Token, other, u"second in line"_s);
+        WsClient admin(*m_server);
+        QVERIFY(admin.open());
+        QCOMPARE(admin.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
+        QJsonArray open;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (open = admin.call(u"dialogs.list"_s).value(u"result"_s).toObject().value(u"active"_s).toArray())
+                    .size() == 2,
+            10000);
+        QTRY_COMPARE_WITH_TIMEOUT(queuePositions(admin, open), QList<int>({1, 2}), 10000);
     }
 
     void supervisorsSeeLiveQueueFigures()

@@ -1,6 +1,7 @@
 // Sending (with pacing) and media download of the Telegram connector.
 #include "channels/telegram/TelegramConnector.h"
 #include "channels/telegram/TelegramLog.h"
+#include "channels/telegram/TelegramParse.h"
 
 #include <QFile>
 #include <QHttpMultiPart>
@@ -13,6 +14,8 @@
 namespace era::channels {
 
 using namespace era::content;
+using telegram::messageIdOf;
+using telegram::messageKey;
 
 namespace {
 
@@ -29,12 +32,13 @@ SendResult permanent(const QString &reason)
 }
 
 // Telegram's answer in the outbox's terms.
-SendResult classify(const TelegramConnector::ApiReply &reply, const QString &fallbackId)
+SendResult classify(const TelegramConnector::ApiReply &reply, const QString &chatId,
+                    const QString &fallbackId)
 {
     SendResult result;
     if (reply.ok) {
         const QJsonValue id = reply.result.toObject().value(QLatin1String("message_id"));
-        result.externalId = id.isDouble() ? QString::number(id.toInteger()) : fallbackId;
+        result.externalId = id.isDouble() ? messageKey(chatId, id.toInteger()) : fallbackId;
         return result;
     }
     result.reason = reply.description;
@@ -137,7 +141,7 @@ void TelegramConnector::send(const SendRequest &request, QObject *context,
     const QString chatId = request.externalChatId;
     job->run = [this, request, finish, chatId] {
         auto answer = [this, finish, chatId, target = request.targetExternalId](const ApiReply &reply) {
-            const SendResult result = classify(reply, target);
+            const SendResult result = classify(reply, chatId, target);
             if (result.outcome == SendResult::Outcome::RateLimited) // hold this chat's queue as Telegram asks
                 m_chatNextAt[chatId] = m_clock.elapsed() + qint64(result.retryAfterSec) * 1000;
             if (result.outcome != SendResult::Outcome::Sent)
@@ -147,11 +151,11 @@ void TelegramConnector::send(const SendRequest &request, QObject *context,
         QJsonObject params{{QStringLiteral("chat_id"), chatIdValue(chatId)}};
 
         if (request.action == SendRequest::Action::React) {
-            bool numeric = false;
-            const qint64 messageId = request.targetExternalId.toLongLong(&numeric);
-            if (!numeric)
+            const auto target = messageIdOf(request.targetExternalId);
+            if (!target)
                 return finish(
                     permanent(QStringLiteral("not a Telegram message id: ") + request.targetExternalId));
+            const qint64 messageId = *target;
             QJsonArray reaction;
             // Telegram lets a bot keep one reaction per message: the newest of ours stands for all.
             if (!request.emojis.isEmpty())
@@ -165,10 +169,9 @@ void TelegramConnector::send(const SendRequest &request, QObject *context,
 
         QJsonObject replyParameters;
         if (!request.replyToExternalId.isEmpty()) {
-            bool numeric = false;
-            const qint64 replyId = request.replyToExternalId.toLongLong(&numeric);
-            if (numeric) // the customer may have deleted it: send anyway, as a plain message
-                replyParameters = QJsonObject{{QStringLiteral("message_id"), replyId},
+            // The customer may have deleted it: send anyway, as a plain message.
+            if (const auto replyId = messageIdOf(request.replyToExternalId))
+                replyParameters = QJsonObject{{QStringLiteral("message_id"), *replyId},
                                               {QStringLiteral("allow_sending_without_reply"), true}};
         }
         if (!replyParameters.isEmpty())

@@ -334,7 +334,7 @@ void parseMessage(const QJsonObject &message, bool edited, ParseResult *result)
     InboundEvent event;
     event.type = edited ? InboundEvent::Type::Edit : InboundEvent::Type::Message;
     event.externalChatId = chat->id;
-    event.externalMessageId = QString::number(*messageId);
+    event.externalMessageId = messageKey(chat->id, *messageId);
     const QJsonValue from = message.value(QLatin1String("from"));
     // In a private chat the chat is the customer; `from` only misses from broken payloads.
     event.from = parseUser(from.isObject() ? from.toObject() : chat->object);
@@ -354,7 +354,7 @@ void parseMessage(const QJsonObject &message, bool edited, ParseResult *result)
     }
     const QJsonValue reply = message.value(QLatin1String("reply_to_message"));
     if (const auto replyId = integer(reply.toObject().value(QLatin1String("message_id"))))
-        event.replyToExternalId = QString::number(*replyId);
+        event.replyToExternalId = messageKey(chat->id, *replyId);
     event.content.forwardedFrom = forwardedFrom(message);
     result->events.append(event);
 }
@@ -376,7 +376,7 @@ void parseReaction(const QJsonObject &update, ParseResult *result)
     InboundEvent event;
     event.type = InboundEvent::Type::Reaction;
     event.externalChatId = chat->id;
-    event.externalMessageId = QString::number(*messageId);
+    event.externalMessageId = messageKey(chat->id, *messageId);
     event.from = parseUser(user.toObject());
     event.at = unixTime(update.value(QLatin1String("date")));
     for (const QJsonValue &reaction : update.value(QLatin1String("new_reaction")).toArray()) {
@@ -579,6 +579,18 @@ ParseResult parseUpdates(const QJsonArray &updates)
             all.lastUpdateId = one.lastUpdateId;
     }
     return all;
+}
+
+QString messageKey(const QString &chatId, qint64 messageId)
+{
+    return chatId + u':' + QString::number(messageId);
+}
+
+std::optional<qint64> messageIdOf(const QString &key)
+{
+    bool numeric = false;
+    const qint64 id = QStringView(key).mid(key.lastIndexOf(u':') + 1).toLongLong(&numeric);
+    return numeric ? std::optional<qint64>(id) : std::nullopt;
 }
 
 } // namespace era::channels::telegram

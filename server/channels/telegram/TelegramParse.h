@@ -28,6 +28,11 @@ struct ParseResult {
 // messages with wrongly typed fields become an Unsupported content with a note, never a crash or a drop.
 ParseResult parseUpdate(const QJsonObject &update);
 
+// Telegram numbers messages per chat, so our external id of a message is "<chat_id>:<message_id>", unique in
+// the channel. messageIdOf() reads the message number back (a bare number is accepted too).
+QString messageKey(const QString &chatId, qint64 messageId);
+std::optional<qint64> messageIdOf(const QString &key);
+
 // The `result` array of a getUpdates answer, in order.
 ParseResult parseUpdates(const QJsonArray &updates);
 

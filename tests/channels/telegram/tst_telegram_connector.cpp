@@ -1,5 +1,6 @@
 // TelegramConnector against the Bot API emulator (tests/fakes/telegram) over real loopback HTTP.
 #include "channels/telegram/TelegramConnector.h"
+#include "channels/telegram/TelegramParse.h"
 
 #include <FakeTelegram.h>
 #include <QJsonDocument>
@@ -162,10 +163,11 @@ void TelegramConnectorTest::pollingDeliversInjectedUpdatesWithTheNextOffsetAsCur
     const Delivery &delivery = m_deliveries.constFirst();
     QCOMPARE(delivery.events.size(), 2);
     QCOMPARE(std::get<Text>(delivery.events.at(0).content.body).text, QStringLiteral("Hello"));
-    QCOMPARE(delivery.events.at(1).externalMessageId, QString::number(second.value(QLatin1String("message"))
-                                                                          .toObject()
-                                                                          .value(QLatin1String("message_id"))
-                                                                          .toInteger()));
+    QCOMPARE(telegram::messageIdOf(delivery.events.at(1).externalMessageId),
+             qint64(second.value(QLatin1String("message"))
+                        .toObject()
+                        .value(QLatin1String("message_id"))
+                        .toInteger()));
     QCOMPARE(delivery.cursor, QString::number(second.value(QLatin1String("update_id")).toInteger() + 1));
     QVERIFY(first.value(QLatin1String("update_id")).toInteger() <
             second.value(QLatin1String("update_id")).toInteger());
@@ -560,10 +562,10 @@ void TelegramConnectorTest::sendResultsAreClassified()
     QCOMPARE(result->retryAfterSec, expectedRetryAfter);
     QVERIFY2(result->reason.contains(reasonContains), qPrintable(result->reason));
     if (outcome == SendResult::Outcome::Sent)
-        QCOMPARE(result->externalId, QString::number(m_fake->sentMessages(kToken, kChat)
-                                                         .constLast()
-                                                         .value(QLatin1String("message_id"))
-                                                         .toInteger()));
+        QCOMPARE(telegram::messageIdOf(result->externalId), qint64(m_fake->sentMessages(kToken, kChat)
+                                                                       .constLast()
+                                                                       .value(QLatin1String("message_id"))
+                                                                       .toInteger()));
 }
 
 void TelegramConnectorTest::unreachableTelegramMeansRetryLater()

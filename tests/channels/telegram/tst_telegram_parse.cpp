@@ -87,6 +87,7 @@ private Q_SLOTS:
     void emojiOnlyTextIsFlagged_data();
     void emojiOnlyTextIsFlagged();
     void profileChatIdAndTimeComeFromTheMessage();
+    void messageIdsAreUniqueAcrossChats();
     void replyNamesTheAnsweredMessage();
     void editCarriesTheEditDate();
     void reactionListsTheNewEmojis();
@@ -204,7 +205,7 @@ void TelegramParseTest::everyFixtureParsesToItsContent()
     QCOMPARE(result.events.size(), 1);
     const InboundEvent &event = result.events.constFirst();
     QCOMPARE(event.type, type);
-    QCOMPARE(event.externalMessageId, messageId);
+    QCOMPARE(event.externalMessageId, QStringLiteral("100000001:") + messageId); // chat:message
     QCOMPARE(event.externalChatId, QStringLiteral("100000001"));
     QCOMPARE(event.from.externalId, QStringLiteral("100000001"));
     if (type != InboundEvent::Type::Reaction) {
@@ -256,11 +257,21 @@ void TelegramParseTest::profileChatIdAndTimeComeFromTheMessage()
     QVERIFY(!event.content.forwardedFrom.has_value());
 }
 
+void TelegramParseTest::messageIdsAreUniqueAcrossChats()
+{
+    // Telegram numbers messages per chat: message 5 of two customers must stay two messages.
+    QCOMPARE(telegram::messageKey(QStringLiteral("100"), 5), QStringLiteral("100:5"));
+    QVERIFY(telegram::messageKey(QStringLiteral("100"), 5) != telegram::messageKey(QStringLiteral("200"), 5));
+    QCOMPARE(telegram::messageIdOf(QStringLiteral("100:5")), qint64(5));
+    QCOMPARE(telegram::messageIdOf(QStringLiteral("7")), qint64(7));
+    QVERIFY(!telegram::messageIdOf(QStringLiteral("100:x")).has_value());
+}
+
 void TelegramParseTest::replyNamesTheAnsweredMessage()
 {
     const auto result = telegram::parseUpdate(fixture(QStringLiteral("reply.json")));
     QCOMPARE(result.events.size(), 1);
-    QCOMPARE(result.events.constFirst().replyToExternalId, QStringLiteral("40"));
+    QCOMPARE(result.events.constFirst().replyToExternalId, QStringLiteral("100000001:40"));
 }
 
 void TelegramParseTest::editCarriesTheEditDate()
@@ -372,7 +383,7 @@ void TelegramParseTest::contentWeCannotMapIsUnsupportedWithANote()
     QVERIFY(body);
     QCOMPARE(body->providerType, providerType);
     QVERIFY(!body->note.isEmpty());
-    QCOMPARE(result.events.constFirst().externalMessageId, QStringLiteral("77"));
+    QCOMPARE(telegram::messageIdOf(result.events.constFirst().externalMessageId), qint64(77));
 }
 
 void TelegramParseTest::updatesOutsidePrivateChatsAreSkippedWithAReason_data()
