@@ -277,6 +277,8 @@ void DialogService::send(const Principal &actor, qint64 dialogId, const QString 
                 auto m = records::messageFrom(existing->rows.at(0));
                 if (!m)
                     return m.error();
+                if (m->dialogId != dialogId)
+                    return Error{u"bad_args"_s, u"client_id: already used for a message in another dialog"_s};
                 return QJsonObject{{u"message"_s, m->toJson()}, {u"duplicate"_s, true}};
             }
             auto d = loadDialog(tx.connection(), dialogId);
@@ -424,8 +426,7 @@ void DialogService::finish(const Principal &actor, qint64 dialogId, QObject *con
                 if (op > 0)
                     self->m_queues.released(dialogId, op);
                 else
-                    self->m_queues.requeue(dialogId,
-                                           0); // a waiting dialog closed by a supervisor leaves its queue
+                    self->m_queues.closed(dialogId); // a waiting dialog finished by a supervisor
             }
             done(r);
         });

@@ -151,7 +151,7 @@ QString contentText(const content::Content &content)
 
 QStringList audienceOf(const DialogRecord &dialog)
 {
-    QStringList audience{u"role:supervisor"_s};
+    QStringList audience{u"role:supervisor"_s, u"role:admin"_s};
     if (dialog.operatorId > 0)
         audience.append(u"user:%1"_s.arg(dialog.operatorId));
     return audience;

@@ -324,6 +324,14 @@ void QueueService::requeue(qint64 dialogId, qint64 queueId)
     enqueue(dialogId, queueId);
 }
 
+void QueueService::closed(qint64 dialogId)
+{
+    withdraw(dialogId, u"finished"_s);
+    m_offers.remove(dialogId);
+    removeWaiting(dialogId);
+    statsChanged();
+}
+
 void QueueService::adopted(qint64 dialogId, qint64 operatorId)
 {
     removeWaiting(dialogId);
@@ -344,19 +352,26 @@ int QueueService::capacityOf(const Operator &op) const
     return op.capacity > 0 ? op.capacity : m_options.defaultCapacity;
 }
 
-int QueueService::loadOf(qint64 userId) const
-{
-    int offers = 0;
-    for (const Offer &o : m_offers)
-        offers += o.operatorId == userId ? 1 : 0;
-    return int(m_operators.value(userId).active.size()) + offers;
-}
-
 void QueueService::dispatch()
 {
+    // Each operator's room, worked out once: the loop below is then linear in waiting dialogs x members, and
+    // it stops for a queue as soon as none of its members has room.
+    QHash<qint64, int> room;
+    for (auto it = m_operators.cbegin(); it != m_operators.cend(); ++it)
+        if (it->sessions > 0 && it->presence == Presence::Online)
+            room.insert(it.key(), capacityOf(*it) - int(it->active.size()));
+    for (const Offer &o : std::as_const(m_offers))
+        if (o.operatorId > 0 && room.contains(o.operatorId))
+            --room[o.operatorId];
+
     for (auto q = m_waiting.begin(); q != m_waiting.end(); ++q) {
         const Queue queue = m_queues.value(q.key());
         for (const Waiting &w : std::as_const(q.value())) {
+            bool anyRoom = false;
+            for (const auto &member : queue.members)
+                anyRoom = anyRoom || room.value(member.first) > 0;
+            if (!anyRoom)
+                break;
             Offer &o = m_offers[w.dialogId];
             if (o.dialogId == 0) {
                 o.dialogId = w.dialogId;
@@ -364,23 +379,32 @@ void QueueService::dispatch()
             }
             if (o.operatorId > 0 || m_accepting.contains(w.dialogId))
                 continue;
-            // Eligible: a member, connected and online, with room, who has not turned this dialog down.
-            qint64 best = 0;
-            qint64 bestIdle = 0;
-            for (const auto &[user, skill] : queue.members) {
-                Q_UNUSED(skill);
-                const Operator op = m_operators.value(user);
-                if (op.sessions == 0 || op.presence != Presence::Online || o.declinedBy.contains(user))
-                    continue;
-                if (loadOf(user) >= capacityOf(op))
-                    continue;
-                if (best == 0 || op.idleSince < bestIdle) {
-                    best = user;
-                    bestIdle = op.idleSince;
+            // Eligible: a member, connected and online, with room, who has not turned this dialog down; the
+            // one idle longest first. When every one with room has turned it down, a new round begins.
+            auto pick = [&]() -> qint64 {
+                qint64 best = 0;
+                qint64 bestIdle = 0;
+                for (const auto &member : queue.members) {
+                    const qint64 user = member.first;
+                    if (room.value(user) <= 0 || o.declinedBy.contains(user))
+                        continue;
+                    const qint64 idle = m_operators.value(user).idleSince;
+                    if (best == 0 || idle < bestIdle) {
+                        best = user;
+                        bestIdle = idle;
+                    }
                 }
+                return best;
+            };
+            qint64 best = pick();
+            if (best == 0 && !o.declinedBy.isEmpty()) {
+                o.declinedBy.clear();
+                best = pick();
             }
-            if (best > 0)
+            if (best > 0) {
+                --room[best];
                 offer(o, best);
+            }
         }
     }
     // Waiting dialogs nobody can take keep an empty offer record only while waiting.

@@ -80,6 +80,8 @@ public:
     void released(qint64 dialogId, qint64 operatorId);
     // Transfer: the dialog waits in another queue (it keeps its place by age).
     void requeue(qint64 dialogId, qint64 queueId);
+    // A waiting dialog was finished (by a supervisor): it leaves its queue and its offer.
+    void closed(qint64 dialogId);
     // Transfer to a person: the dialog now counts against that operator.
     void adopted(qint64 dialogId, qint64 operatorId);
     bool isConnected(qint64 userId) const { return m_operators.value(userId).sessions > 0; }
@@ -120,7 +122,6 @@ private:
     void expireOffers();
     void returnDialogsOf(qint64 userId);
     int capacityOf(const Operator &op) const;
-    int loadOf(qint64 userId) const;
     void statsChanged();
     void publishStats();
     void appendEvent(const QString &name, const QStringList &audience, const QJsonObject &data);
