@@ -70,6 +70,35 @@ Result<QHash<qint64, Queue>> readQueues(Connection &c)
     return out;
 }
 
+Status checkQueue(const QString &name, int offerTimeoutSec)
+{
+    if (name.trimmed().isEmpty() || name.size() > 100)
+        return Error{u"bad_args"_s, u"name: 1-100 characters"_s};
+    if (offerTimeoutSec < 5 || offerTimeoutSec > 3600)
+        return Error{u"bad_args"_s, u"offer_timeout_sec: 5-3600"_s};
+    return ok();
+}
+
+// The write job that creates a queue and announces it.
+Result<Queue> insertQueue(WriteTx &tx, const QString &name, int offerTimeoutSec)
+{
+    auto taken = tx.exec(u"SELECT 1 FROM queues WHERE name = $1"_s, {name.trimmed()});
+    if (!taken)
+        return taken.error();
+    if (!taken->isEmpty())
+        return Error{u"conflict"_s, u"a queue named '%1' exists"_s.arg(name.trimmed())};
+    auto r = tx.exec(
+        u"INSERT INTO queues (name, offer_timeout_sec, created_at, updated_at) VALUES ($1, $2, $3, $3) "
+        "RETURNING id"_s,
+        {name.trimmed(), offerTimeoutSec, nowMs()});
+    if (!r)
+        return r.error();
+    Queue q{r->at(0, 0).toLongLong(), name.trimmed(), offerTimeoutSec, {}};
+    if (auto e = tx.appendEvent(u"queue.created"_s, supervisors, {{u"queue"_s, q.toJson()}}); !e)
+        return e.error();
+    return q;
+}
+
 Error adminOnly()
 {
     return Error{u"forbidden"_s, u"managing queues needs the admin role"_s};
@@ -175,29 +204,11 @@ void QueueService::create(const accounts::Principal &actor, const QString &name,
 {
     if (!actor.user.isAdmin())
         return done(adminOnly());
-    if (name.trimmed().isEmpty() || name.size() > 100)
-        return done(Error{u"bad_args"_s, u"name: 1-100 characters"_s});
-    if (offerTimeoutSec < 5 || offerTimeoutSec > 3600)
-        return done(Error{u"bad_args"_s, u"offer_timeout_sec: 5-3600"_s});
+    if (Status st = checkQueue(name, offerTimeoutSec); !st)
+        return done(st.error());
     QPointer<QueueService> self(this);
     m_db.write<Queue>(
-        context,
-        [=](WriteTx &tx) -> Result<Queue> {
-            auto taken = tx.exec(u"SELECT 1 FROM queues WHERE name = $1"_s, {name.trimmed()});
-            if (!taken)
-                return taken.error();
-            if (!taken->isEmpty())
-                return Error{u"conflict"_s, u"a queue named '%1' exists"_s.arg(name.trimmed())};
-            auto r = tx.exec(u"INSERT INTO queues (name, offer_timeout_sec, created_at, updated_at) "
-                             "VALUES ($1, $2, $3, $3) RETURNING id"_s,
-                             {name.trimmed(), offerTimeoutSec, nowMs()});
-            if (!r)
-                return r.error();
-            Queue q{r->at(0, 0).toLongLong(), name.trimmed(), offerTimeoutSec, {}};
-            if (auto e = tx.appendEvent(u"queue.created"_s, supervisors, {{u"queue"_s, q.toJson()}}); !e)
-                return e.error();
-            return q;
-        },
+        context, [=](WriteTx &tx) { return insertQueue(tx, name, offerTimeoutSec); },
         [self, done](Result<Queue> r) {
             if (r && self)
                 self->m_queues.insert(r->id, *r);
@@ -736,27 +747,9 @@ void QueueService::publishStats()
 
 Result<Queue> QueueService::createNow(storage::Database &db, const QString &name, int offerTimeoutSec)
 {
-    if (name.trimmed().isEmpty() || name.size() > 100)
-        return Error{u"bad_args"_s, u"name: 1-100 characters"_s};
-    if (offerTimeoutSec < 5 || offerTimeoutSec > 3600)
-        return Error{u"bad_args"_s, u"offer timeout: 5-3600 seconds"_s};
-    return db.writeSync<Queue>([&](WriteTx &tx) -> Result<Queue> {
-        auto taken = tx.exec(u"SELECT 1 FROM queues WHERE name = $1"_s, {name.trimmed()});
-        if (!taken)
-            return taken.error();
-        if (!taken->isEmpty())
-            return Error{u"conflict"_s, u"a queue named '%1' exists"_s.arg(name.trimmed())};
-        auto r = tx.exec(
-            u"INSERT INTO queues (name, offer_timeout_sec, created_at, updated_at) VALUES ($1, $2, $3, $3) "
-            "RETURNING id"_s,
-            {name.trimmed(), offerTimeoutSec, nowMs()});
-        if (!r)
-            return r.error();
-        Queue q{r->at(0, 0).toLongLong(), name.trimmed(), offerTimeoutSec, {}};
-        if (auto e = tx.appendEvent(u"queue.created"_s, supervisors, {{u"queue"_s, q.toJson()}}); !e)
-            return e.error();
-        return q;
-    });
+    if (Status st = checkQueue(name, offerTimeoutSec); !st)
+        return st.error();
+    return db.writeSync<Queue>([&](WriteTx &tx) { return insertQueue(tx, name, offerTimeoutSec); });
 }
 
 Result<QList<Queue>> QueueService::listNow(storage::Database &db)
