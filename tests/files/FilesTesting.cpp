@@ -32,10 +32,12 @@ QByteArray randomBytes(qsizetype size)
     QRandomGenerator *random = QRandomGenerator::global();
     for (qsizetype i = 0; i < size; ++i)
         bytes[i] = char(random->bounded(256));
-    if (!bytes.isEmpty())
-        bytes[0] = char(0x9b); // no magic starts with this; and it is not text
-    if (bytes.size() > 1)
-        bytes[1] = char(0x00);
+    // A fixed head no magic of shared-mime-info matches (random bytes at offsets 1-2 can read as a TGA
+    // header), then a NUL so that the data is never taken for text.
+    for (qsizetype i = 0; i < qMin<qsizetype>(size, 16); ++i)
+        bytes[i] = char(0x9b);
+    if (bytes.size() > 16)
+        bytes[16] = char(0x00);
     return bytes;
 }
 
