@@ -60,13 +60,19 @@ QString prefixed(const QString &columns, const QString &alias)
     return out.join(u", "_s);
 }
 
-// A dialog row joined with what a list shows: subscriber name and username, the last message.
+// A dialog row joined with what a list shows: subscriber name and username, channel, the last message, and
+// the number of incoming messages after the read marker of the caller, who is always $1. The last message is
+// found by MAX(id) and the unread ones by an id range, both through messages_by_dialog.
 QString summarySelect()
 {
     return u"SELECT "_s + prefixed(records::dialogColumns, u"d"_s) +
-           u", s.name, s.username, (SELECT m.content FROM messages m WHERE m.dialog_id = d.id ORDER BY m.id "
-           u"DESC "
-           "LIMIT 1) FROM dialogs d JOIN subscribers s ON s.id = d.subscriber_id "_s;
+           u", s.name, s.username, c.kind, c.name, lm.id, lm.direction, lm.content, "
+           "(SELECT COUNT(*) FROM messages m WHERE m.dialog_id = d.id AND m.direction = 'in' "
+           "AND m.id > COALESCE(r.message_id, 0)) "
+           "FROM dialogs d JOIN subscribers s ON s.id = d.subscriber_id "
+           "JOIN channels c ON c.id = d.channel_id "
+           "LEFT JOIN dialog_reads r ON r.dialog_id = d.id AND r.user_id = $1 "
+           "LEFT JOIN messages lm ON lm.id = (SELECT MAX(m.id) FROM messages m WHERE m.dialog_id = d.id) "_s;
 }
 
 QJsonObject summaryFrom(const QVariantList &row)
@@ -76,9 +82,35 @@ QJsonObject summaryFrom(const QVariantList &row)
     const int n = int(records::dialogColumns.count(u',')) + 1;
     o.insert(u"subscriber_name"_s, row.at(n).toString());
     o.insert(u"subscriber_username"_s, row.at(n + 1).toString());
-    if (!row.at(n + 2).isNull())
-        o.insert(u"last_message"_s, QJsonDocument::fromJson(row.at(n + 2).toString().toUtf8()).object());
+    o.insert(u"channel_kind"_s, row.at(n + 2).toString());
+    o.insert(u"channel_name"_s, row.at(n + 3).toString());
+    if (!row.at(n + 4).isNull()) {
+        o.insert(u"last_message_id"_s, row.at(n + 4).toLongLong());
+        o.insert(u"last_message_direction"_s, row.at(n + 5).toString());
+        o.insert(u"last_message"_s, QJsonDocument::fromJson(row.at(n + 6).toString().toUtf8()).object());
+    }
+    o.insert(u"unread"_s, row.at(n + 7).toLongLong());
     return o;
+}
+
+// The id of the newest message this user has read in the dialog (0: none yet).
+Result<qint64> readMarker(Connection &c, qint64 dialogId, qint64 userId)
+{
+    auto r = c.exec(u"SELECT message_id FROM dialog_reads WHERE dialog_id = $1 AND user_id = $2"_s,
+                    {dialogId, userId});
+    if (!r)
+        return r.error();
+    return r->isEmpty() ? qint64(0) : r->at(0, 0).toLongLong();
+}
+
+// Incoming messages after the marker: what the customer wrote that this user has not read.
+Result<qint64> unreadAfter(Connection &c, qint64 dialogId, qint64 marker)
+{
+    auto r = c.exec(u"SELECT COUNT(*) FROM messages WHERE dialog_id = $1 AND direction = 'in' AND id > $2"_s,
+                    {dialogId, marker});
+    if (!r)
+        return r.error();
+    return r->at(0, 0).toLongLong();
 }
 
 Status appendDialogEvent(WriteTx &tx, const QString &name, const QStringList &audience,
@@ -149,14 +181,15 @@ DialogService::DialogService(storage::Database &db, queues::QueueService &queues
 
 void DialogService::list(const Principal &actor, QObject *context, Reply<QJsonObject> done)
 {
-    const QList<qint64> offered = m_queues.offersOf(actor.user.id);
+    const QList<queues::QueueService::OfferTerms> offered = m_queues.offerTermsOf(actor.user.id);
     const bool staff = isStaff(actor);
     const qint64 me = actor.user.id;
     m_db.read<QJsonObject>(
         context,
         [=](Connection &c) -> Result<QJsonObject> {
+            // $1 is the caller; `params` are $2 onwards.
             auto run = [&](const QString &where, const QVariantList &params) -> Result<QJsonArray> {
-                auto r = c.exec(summarySelect() + where, params);
+                auto r = c.exec(summarySelect() + where, QVariantList{me} + params);
                 if (!r)
                     return r.error();
                 QJsonArray out;
@@ -168,19 +201,23 @@ void DialogService::list(const Principal &actor, QObject *context, Reply<QJsonOb
                 staff ? run(u"WHERE d.state <> 'closed' ORDER BY d.last_message_at DESC LIMIT 500"_s, {})
                       : run(u"WHERE d.state = 'active' AND d.operator_id = $1 ORDER BY d.last_message_at "
                             "DESC"_s,
-                            {me});
+                            {});
             if (!active)
                 return active.error();
             QJsonArray offers;
-            for (qint64 id : offered) {
-                auto r = run(u"WHERE d.id = $1"_s, {id});
+            for (const queues::QueueService::OfferTerms &o : offered) {
+                auto r = run(u"WHERE d.id = $2"_s, {o.dialogId});
                 if (!r)
                     return r.error();
-                for (const QJsonValue &v : *r)
-                    offers.append(v);
+                for (const QJsonValue &v : *r) {
+                    QJsonObject summary = v.toObject();
+                    summary.insert(u"offer_expires_at"_s, isoTime(o.expiresAt));
+                    summary.insert(u"offer_timeout_sec"_s, o.timeoutSec);
+                    offers.append(summary);
+                }
             }
             auto finished = run(
-                u"WHERE d.state = 'closed' AND d.closed_by = $1 ORDER BY d.closed_at DESC LIMIT 20"_s, {me});
+                u"WHERE d.state = 'closed' AND d.closed_by = $1 ORDER BY d.closed_at DESC LIMIT 20"_s, {});
             if (!finished)
                 return finished.error();
             return QJsonObject{{u"active"_s, *active}, {u"offered"_s, offers}, {u"finished"_s, *finished}};
@@ -203,6 +240,15 @@ void DialogService::open(const Principal &actor, qint64 dialogId, QObject *conte
             auto sub = records::subscriber(c, d->subscriberId);
             if (!sub)
                 return sub.error();
+            auto channel = c.exec(u"SELECT id, kind, name FROM channels WHERE id = $1"_s, {d->channelId});
+            if (!channel)
+                return channel.error();
+            auto marker = readMarker(c, dialogId, actor.user.id);
+            if (!marker)
+                return marker.error();
+            auto unread = unreadAfter(c, dialogId, *marker);
+            if (!unread)
+                return unread.error();
             auto earlier =
                 c.exec(u"SELECT "_s + records::dialogColumns +
                            u" FROM dialogs WHERE subscriber_id = $1 AND id <> $2 ORDER BY opened_at DESC "
@@ -215,7 +261,14 @@ void DialogService::open(const Principal &actor, qint64 dialogId, QObject *conte
                 before.append(records::dialogFrom(row).toJson());
             QJsonObject dialog = d->toJson();
             dialog.insert(u"queue_position"_s, position);
+            dialog.insert(u"unread"_s, *unread);
+            QJsonObject channelJson;
+            if (!channel->isEmpty())
+                channelJson = {{u"id"_s, channel->at(0, 0).toLongLong()},
+                               {u"kind"_s, channel->at(0, 1).toString()},
+                               {u"name"_s, channel->at(0, 2).toString()}};
             return QJsonObject{{u"dialog"_s, dialog},
+                               {u"channel"_s, channelJson},
                                {u"subscriber"_s, sub->has_value() ? (*sub)->toJson() : QJsonObject()},
                                {u"earlier_dialogs"_s, before}};
         },
@@ -252,6 +305,50 @@ void DialogService::history(const Principal &actor, qint64 dialogId, qint64 befo
             }
             return QJsonObject{
                 {u"dialog_id"_s, dialogId}, {u"messages"_s, messages}, {u"has_more"_s, r->size() > limit}};
+        },
+        std::move(done));
+}
+
+void DialogService::markRead(const Principal &actor, qint64 dialogId, qint64 messageId, QObject *context,
+                             Reply<QJsonObject> done)
+{
+    const bool offered = m_queues.isOfferedTo(dialogId, actor.user.id);
+    const qint64 me = actor.user.id;
+    m_db.write<QJsonObject>(
+        context,
+        [=](WriteTx &tx) -> Result<QJsonObject> {
+            auto d = loadDialog(tx.connection(), dialogId);
+            if (!d)
+                return d.error();
+            if (Status s = allowed(actor, *d, Access::Read, offered); !s)
+                return s.error();
+            auto m = tx.exec(u"SELECT dialog_id FROM messages WHERE id = $1"_s, {messageId});
+            if (!m)
+                return m.error();
+            if (m->isEmpty() || m->at(0, 0).toLongLong() != dialogId)
+                return Error{u"bad_args"_s, u"message_id: no message %1 in this dialog"_s.arg(messageId)};
+            // The statement itself keeps the marker from moving back; a row comes back only when it moved.
+            auto moved = tx.exec(u"INSERT INTO dialog_reads (dialog_id, user_id, message_id, updated_at) "
+                                 "VALUES ($1, $2, $3, $4) ON CONFLICT (dialog_id, user_id) DO UPDATE SET "
+                                 "message_id = excluded.message_id, updated_at = excluded.updated_at "
+                                 "WHERE dialog_reads.message_id < excluded.message_id RETURNING message_id"_s,
+                                 {dialogId, me, messageId, nowMs()});
+            if (!moved)
+                return moved.error();
+            auto marker =
+                moved->isEmpty() ? readMarker(tx.connection(), dialogId, me) : Result<qint64>(messageId);
+            if (!marker)
+                return marker.error();
+            auto unread = unreadAfter(tx.connection(), dialogId, *marker);
+            if (!unread)
+                return unread.error();
+            const QJsonObject data{
+                {u"dialog_id"_s, dialogId}, {u"message_id"_s, *marker}, {u"unread"_s, *unread}};
+            // Only the caller's own sessions: a read marker is nobody else's business.
+            if (!moved->isEmpty())
+                if (Status s = appendDialogEvent(tx, u"dialog.read"_s, {u"user:%1"_s.arg(me)}, data); !s)
+                    return s.error();
+            return data;
         },
         std::move(done));
 }

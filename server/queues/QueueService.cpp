@@ -427,6 +427,7 @@ void QueueService::offer(Offer &o, qint64 operatorId)
     const int timeout = m_queues.value(o.queueId).offerTimeoutSec;
     o.operatorId = operatorId;
     o.expiresAt = nowMs() + qint64(timeout) * 1000;
+    o.timeoutSec = timeout;
     const qint64 dialogId = o.dialogId;
     const qint64 queueId = o.queueId;
     const qint64 expiresAt = o.expiresAt;
@@ -498,6 +499,15 @@ QList<qint64> QueueService::offersOf(qint64 userId) const
     for (const Offer &o : m_offers)
         if (o.operatorId == userId)
             out.append(o.dialogId);
+    return out;
+}
+
+QList<QueueService::OfferTerms> QueueService::offerTermsOf(qint64 userId) const
+{
+    QList<OfferTerms> out;
+    for (const Offer &o : m_offers)
+        if (o.operatorId == userId)
+            out.append(OfferTerms{o.dialogId, o.expiresAt, o.timeoutSec});
     return out;
 }
 

@@ -88,6 +88,13 @@ public:
 
     bool isOfferedTo(qint64 dialogId, qint64 userId) const;
     QList<qint64> offersOf(qint64 userId) const;
+    // An offer as its operator's client shows it: the countdown that ends at `expiresAt`.
+    struct OfferTerms {
+        qint64 dialogId = 0;
+        qint64 expiresAt = 0;
+        int timeoutSec = 0;
+    };
+    QList<OfferTerms> offerTermsOf(qint64 userId) const;
     // The waiting position (1 = next) of a dialog, 0 when it is not waiting.
     int positionOf(qint64 dialogId) const;
 
@@ -113,6 +120,7 @@ private:
         qint64 queueId = 0;
         qint64 operatorId = 0;
         qint64 expiresAt = 0;
+        int timeoutSec = 0;
         QSet<qint64> declinedBy;
     };
 

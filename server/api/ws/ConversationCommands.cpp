@@ -75,6 +75,15 @@ void Gateway::registerConversationCommands()
                            args.contains(u"limit"_s) ? int(id(args, u"limit"_s)) : 50, &s, passOn(reply));
     });
 
+    m_commands.insert(u"dialog.read"_s, [&sv](WsSession &s, const QJsonObject &args, Reply reply) {
+        if (Status st =
+                checkArgs(args, {{u"dialog_id"_s, ArgSpec::Integer}, {u"message_id"_s, ArgSpec::Integer}});
+            !st)
+            return reply(st.error());
+        sv.dialogs.markRead(s.principal(), id(args, u"dialog_id"_s), id(args, u"message_id"_s), &s,
+                            passOn(reply));
+    });
+
     m_commands.insert(u"dialog.accept"_s, [&sv](WsSession &s, const QJsonObject &args, Reply reply) {
         if (Status st = checkArgs(args, {{u"dialog_id"_s, ArgSpec::Integer}}); !st)
             return reply(st.error());
