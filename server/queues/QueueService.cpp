@@ -437,8 +437,9 @@ void QueueService::offer(Offer &o, qint64 operatorId)
         [=](WriteTx &tx) -> Result<Done> {
             auto r =
                 tx.exec(u"SELECT s.name, d.channel_id, (SELECT m.content FROM messages m WHERE m.dialog_id = "
-                        "d.id ORDER BY m.id DESC LIMIT 1) FROM dialogs d JOIN subscribers s ON s.id = "
-                        "d.subscriber_id WHERE d.id = $1"_s,
+                        "d.id ORDER BY m.id DESC LIMIT 1), s.username, c.kind, c.name FROM dialogs d JOIN "
+                        "subscribers s ON s.id = d.subscriber_id JOIN channels c ON c.id = d.channel_id "
+                        "WHERE d.id = $1"_s,
                         {dialogId});
             if (!r)
                 return r.error();
@@ -448,7 +449,10 @@ void QueueService::offer(Offer &o, qint64 operatorId)
                              {u"timeout_sec"_s, timeout}};
             if (!r->isEmpty()) {
                 data.insert(u"subscriber_name"_s, r->at(0, 0).toString());
+                data.insert(u"subscriber_username"_s, r->at(0, 3).toString());
                 data.insert(u"channel_id"_s, r->at(0, 1).toLongLong());
+                data.insert(u"channel_kind"_s, r->at(0, 4).toString());
+                data.insert(u"channel_name"_s, r->at(0, 5).toString());
                 data.insert(u"last_message"_s,
                             QJsonDocument::fromJson(r->at(0, 2).toString().toUtf8()).object());
             }
