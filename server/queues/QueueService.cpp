@@ -741,6 +741,46 @@ void QueueService::statsFor(const accounts::Principal &actor, QObject *context, 
     done(stats());
 }
 
+void QueueService::listOperators(QObject *context, Reply<QJsonObject> done)
+{
+    QPointer<QueueService> self(this);
+    m_db.read<QList<QVariantList>>(
+        context,
+        [](Connection &c) -> Result<QList<QVariantList>> {
+            auto r = c.exec(u"SELECT id, login, display_name, role FROM users WHERE disabled = 0"_s);
+            if (!r)
+                return r.error();
+            return r->rows;
+        },
+        [self, done](Result<QList<QVariantList>> rows) {
+            if (!rows)
+                return done(rows.error());
+            if (!self)
+                return done(Error{u"shutting_down"_s, u"the server is stopping"_s});
+            // Sorted here, not in SQL: the engines' collations order mixed case and Cyrillic differently.
+            QList<QVariantList> users = *rows;
+            std::sort(users.begin(), users.end(), [](const QVariantList &a, const QVariantList &b) {
+                const int byName =
+                    QString::compare(a.at(2).toString(), b.at(2).toString(), Qt::CaseInsensitive);
+                return byName != 0 ? byName < 0 : a.at(0).toLongLong() < b.at(0).toLongLong();
+            });
+            QJsonArray out;
+            for (const QVariantList &u : std::as_const(users)) {
+                const Operator op = self->m_operators.value(u.at(0).toLongLong());
+                out.append(QJsonObject{
+                    {u"id"_s, u.at(0).toLongLong()},
+                    {u"login"_s, u.at(1).toString()},
+                    {u"display_name"_s, u.at(2).toString()},
+                    {u"role"_s, u.at(3).toString()},
+                    {u"presence"_s, presenceName(op.sessions > 0 ? op.presence : Presence::Offline)},
+                    {u"connected"_s, op.sessions > 0},
+                    {u"active"_s, int(op.active.size())},
+                    {u"capacity"_s, self->capacityOf(op)}});
+            }
+            done(QJsonObject{{u"operators"_s, out}});
+        });
+}
+
 void QueueService::statsChanged()
 {
     m_statsDirty = true;

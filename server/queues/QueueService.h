@@ -101,6 +101,9 @@ public:
     // Live figures per queue for supervisors.
     QJsonObject stats() const;
     void statsFor(const accounts::Principal &actor, QObject *context, Reply<QJsonObject> done);
+    // Every enabled user with their presence, connection, load and capacity, by display name: whom a dialog
+    // can be transferred to, and who wrote a message. Any signed-in user may ask.
+    void listOperators(QObject *context, Reply<QJsonObject> done);
 
 private:
     struct Operator {

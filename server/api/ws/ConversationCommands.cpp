@@ -194,6 +194,12 @@ void Gateway::registerConversationCommands()
                               shaped<Done>(reply, [](Done) { return QJsonObject{}; }));
     });
 
+    m_commands.insert(u"operators.list"_s, [&sv](WsSession &s, const QJsonObject &args, Reply reply) {
+        if (Status st = checkArgs(args, {}); !st)
+            return reply(st.error());
+        sv.queues.listOperators(&s, passOn(reply));
+    });
+
     m_commands.insert(u"channels.list"_s, [&sv](WsSession &s, const QJsonObject &args, Reply reply) {
         if (Status st = checkArgs(args, {}); !st)
             return reply(st.error());
