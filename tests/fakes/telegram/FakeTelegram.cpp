@@ -296,8 +296,19 @@ void FakeTelegram::Private::serveFile(const QString &tokenAndPath, QHttpServerRe
 {
     const qsizetype slash = tokenAndPath.indexOf(QLatin1Char('/'));
     const QString token = tokenAndPath.left(slash);
+    ++downloads;
     if (!bot(token)) {
         writeJson(responder, 401, errorEnvelope(401, QStringLiteral("Unauthorized")));
+        return;
+    }
+    if (!downloadFaults.isEmpty()) {
+        const int status = downloadFaults.first().status;
+        if (--downloadFaults.first().count <= 0)
+            downloadFaults.removeFirst();
+        writeJson(responder, status,
+                  errorEnvelope(status, status == 429   ? QStringLiteral("Too Many Requests")
+                                        : status == 404 ? QStringLiteral("Not Found")
+                                                        : QStringLiteral("Internal Server Error")));
         return;
     }
     const QString fileId = fileIdByPath.value(tokenAndPath.mid(slash + 1));
@@ -579,6 +590,17 @@ void FakeTelegram::failNext(const QString &method, int count, int httpStatus, co
         }
     }
     d->faults.append(Fault{method.toLower(), count, httpStatus, text, retryAfter});
+}
+
+void FakeTelegram::failNextDownloads(int count, int httpStatus)
+{
+    if (count > 0)
+        d->downloadFaults.append(Fault{{}, count, httpStatus, {}, 0});
+}
+
+int FakeTelegram::downloadCount() const
+{
+    return d->downloads;
 }
 
 void FakeTelegram::blockChat(qint64 chatId, bool blocked)

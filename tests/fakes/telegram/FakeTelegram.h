@@ -145,6 +145,11 @@ public:
     // retryAfter > 0 adds parameters.retry_after.
     void failNext(const QString &method, int count, int httpStatus, const QString &description = {},
                   int retryAfter = 0);
+    // Answers the next `count` file downloads (/file/bot<token>/<path>) with `httpStatus` instead of the
+    // bytes.
+    void failNextDownloads(int count, int httpStatus);
+    // File downloads asked for so far, answered or failed.
+    int downloadCount() const;
     void blockChat(qint64 chatId,
                    bool blocked = true); // sends to it get 403 "Forbidden: bot was blocked by the user"
     // Answers 429 when the bot sends more than one message per second to a chat or 30 per second overall.

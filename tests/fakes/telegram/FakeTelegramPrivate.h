@@ -140,6 +140,8 @@ struct FakeTelegram::Private {
     int fileCounter = 0;
     QList<FakeTelegramCall> calls;
     QList<FakeTelegramState::Fault> faults;
+    QList<FakeTelegramState::Fault> downloadFaults; // method unused
+    int downloads = 0;
     QSet<qint64> blockedChats;
     int retryFirstMs = 1000;
     int retryMaxMs = 60000;
