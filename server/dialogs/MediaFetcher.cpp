@@ -6,6 +6,8 @@
 
 #include <QLoggingCategory>
 #include <QPointer>
+#include <QRandomGenerator>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcMedia, "era.media")
 
@@ -39,8 +41,13 @@ struct Pending {
 } // namespace
 
 MediaFetcher::MediaFetcher(storage::Database &db, files::FileStore &files, ConnectorLookup connectors,
+                           Options options, QObject *parent)
+    : QObject(parent), m_db(db), m_files(files), m_connectors(std::move(connectors)), m_options(options)
+{}
+
+MediaFetcher::MediaFetcher(storage::Database &db, files::FileStore &files, ConnectorLookup connectors,
                            qint64 maxBytes, QObject *parent)
-    : QObject(parent), m_db(db), m_files(files), m_connectors(std::move(connectors)), m_maxBytes(maxBytes)
+    : MediaFetcher(db, files, std::move(connectors), Options{maxBytes}, parent)
 {}
 
 void MediaFetcher::resume()
@@ -69,6 +76,11 @@ void MediaFetcher::fetch(qint64 messageId)
     if (m_inFlight.contains(messageId))
         return;
     m_inFlight.insert(messageId);
+    attempt(messageId);
+}
+
+void MediaFetcher::attempt(qint64 messageId)
+{
     m_db.read<std::optional<Pending>>(
         this,
         [messageId](Connection &c) -> Result<std::optional<Pending>> {
@@ -88,35 +100,68 @@ void MediaFetcher::fetch(qint64 messageId)
                 Pending{ch->at(0, 0).toLongLong(), a->providerFileRef, a->fileName});
         },
         [this, messageId](Result<std::optional<Pending>> pending) {
-            if (!pending || !pending->has_value()) {
-                m_inFlight.remove(messageId);
-                return;
-            }
+            if (!pending || !pending->has_value())
+                return release(messageId);
             const Pending p = **pending;
             channels::Connector *connector = m_connectors(p.channelId);
-            if (!connector) {
-                m_inFlight.remove(messageId); // resume() tries again when the channel runs
-                return;
-            }
+            if (!connector)
+                return release(messageId); // resume() tries again when the channel runs
             connector->fetchMedia(
-                p.providerRef, m_maxBytes, this, [this, messageId, p](Result<QByteArray> bytes) {
-                    if (!bytes) {
-                        const bool tooLarge = bytes.error().code == u"too_large"_s;
-                        record(messageId, tooLarge ? u"too_large"_s : u"failed"_s, {}, {}, 0,
-                               bytes.error().message);
-                        return;
-                    }
-                    m_files.put(
-                        *bytes, p.fileName, m_maxBytes, this, [this, messageId](Result<files::StoredFile> f) {
-                            if (!f)
-                                record(messageId,
-                                       f.error().code == u"too_large"_s ? u"too_large"_s : u"failed"_s, {},
-                                       {}, 0, f.error().message);
-                            else
-                                record(messageId, u"ready"_s, f->id, f->mime, f->size, {});
-                        });
+                p.providerRef, m_options.maxBytes, this, [this, messageId, p](Result<QByteArray> bytes) {
+                    if (!bytes)
+                        return settle(messageId, bytes.error());
+                    m_files.put(*bytes, p.fileName, m_options.maxBytes, this,
+                                [this, messageId](Result<files::StoredFile> f) {
+                                    if (!f)
+                                        settle(messageId, f.error());
+                                    else
+                                        record(messageId, u"ready"_s, f->id, f->mime, f->size, {});
+                                });
                 });
         });
+}
+
+// "too_large" is final, "unavailable" (the connector's word for network errors, timeouts, 5xx and 429) is
+// tried again, anything else (a wrong file reference, a file the provider no longer has, the store refusing
+// it) fails at once. A store that is shutting down leaves the file pending for the next start.
+void MediaFetcher::settle(qint64 messageId, const Error &error)
+{
+    if (error.code == u"shutting_down"_s)
+        return release(messageId);
+    if (error.code == u"too_large"_s)
+        return record(messageId, u"too_large"_s, {}, {}, 0, error.message);
+    if (error.code != u"unavailable"_s)
+        return record(messageId, u"failed"_s, {}, {}, 0, error.message);
+    const int tries = ++m_attempts[messageId];
+    if (tries >= m_options.maxAttempts) {
+        qCWarning(lcMedia, "gave up on the attachment of message %lld after %d attempts: %ls", messageId,
+                  tries, qUtf16Printable(error.message));
+        return record(messageId, u"failed"_s, {}, {}, 0,
+                      u"gave up after %1 attempts: %2"_s.arg(tries).arg(error.message));
+    }
+    const qint64 delay = backoffMs(tries, error.details.value(u"retry_after"_s).toInt());
+    qCInfo(lcMedia, "attachment of message %lld: %ls; try %d in %lld ms", messageId,
+           qUtf16Printable(error.message), tries + 1, delay);
+    Q_EMIT retryScheduled(messageId, tries, delay, error.message);
+    QTimer::singleShot(delay, this, [this, messageId] { attempt(messageId); });
+}
+
+// Attempt n waits min(initial * 2^(n-1), max) with equal jitter, so files that failed together do not all
+// come back together; never sooner than the provider's retry_after.
+qint64 MediaFetcher::backoffMs(int attempt, int retryAfterSec) const
+{
+    qint64 backoff = qMax<qint64>(m_options.initialBackoffMs, 1);
+    for (int i = 1; i < attempt && backoff < m_options.maxBackoffMs; ++i)
+        backoff *= 2;
+    backoff = qMin(backoff, qMax(m_options.maxBackoffMs, qint64(1)));
+    const qint64 delay = backoff / 2 + QRandomGenerator::global()->bounded(backoff / 2 + 1);
+    return qMax(delay, qint64(retryAfterSec) * 1000);
+}
+
+void MediaFetcher::release(qint64 messageId)
+{
+    m_inFlight.remove(messageId);
+    m_attempts.remove(messageId);
 }
 
 void MediaFetcher::record(qint64 messageId, const QString &state, const QString &fileId, const QString &mime,
@@ -158,7 +203,7 @@ void MediaFetcher::record(qint64 messageId, const QString &state, const QString 
         [self, messageId, state](Result<Done> r) {
             if (!self)
                 return;
-            self->m_inFlight.remove(messageId);
+            self->release(messageId);
             if (!r)
                 qCWarning(lcMedia, "could not record the attachment of message %lld: %ls", messageId,
                           qUtf16Printable(r.error().message));
