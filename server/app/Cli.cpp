@@ -9,6 +9,7 @@
 #include "storage/Database.h"
 
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
 #include <cstdio>
@@ -179,6 +180,69 @@ static std::unique_ptr<storage::Database> openDatabase(const Config &config, QTe
     return std::move(db).value();
 }
 
+static const char *const channelUsage =
+    "usage: era-server channel add telegram NAME --token TOKEN [--mode polling|webhook] [--api-base-url "
+    "URL]\n"
+    "                  [--webhook-url URL --webhook-secret SECRET] [--queue QUEUE_NAME]\n"
+    "       era-server channel list\n"
+    "       era-server channel update NAME|ID [--name NAME] [--token TOKEN [--webhook-secret SECRET]]\n"
+    "                  [--mode polling|webhook] [--api-base-url URL] [--webhook-url URL] [--queue "
+    "QUEUE_NAME]\n"
+    "       era-server channel enable NAME|ID | disable NAME|ID | delete NAME|ID";
+
+// The channel a command names by id (digits) or else by its exact name; an Error says why there is none.
+static Result<channels::Channel> findChannel(const QList<channels::Channel> &list, const QString &word)
+{
+    bool numeric = false;
+    const qint64 id = word.toLongLong(&numeric);
+    QList<channels::Channel> named;
+    for (const channels::Channel &c : list) {
+        if (numeric && c.id == id)
+            return c;
+        if (c.name == word)
+            named.append(c);
+    }
+    if (named.size() == 1)
+        return named.first();
+    if (named.isEmpty())
+        return Error{u"not_found"_s,
+                     u"no channel named or numbered '%1' (see: era-server channel list)"_s.arg(word)};
+    QStringList ids;
+    for (const channels::Channel &c : named)
+        ids.append(QString::number(c.id));
+    return Error{
+        u"bad_args"_s,
+        u"%1 channels are named '%2' (ids %3): give the id"_s.arg(named.size()).arg(word, ids.join(u", "_s))};
+}
+
+static Result<qint64> queueNamed(storage::Database &db, const QString &name)
+{
+    auto queues = queues::QueueService::listNow(db);
+    if (!queues)
+        return queues.error();
+    for (const queues::Queue &q : *queues)
+        if (q.name == name)
+            return q.id;
+    return Error{u"not_found"_s, u"no queue named '%1' (era-server queue add NAME)"_s.arg(name)};
+}
+
+// Runs one asynchronous ChannelService call to its end, as the command line has no event loop running: the
+// same service and the same rules as the REST API.
+template <typename T>
+static Result<T> await(const std::function<void(QObject *context, channels::Reply<T> done)> &call)
+{
+    std::optional<Result<T>> result;
+    QEventLoop loop;
+    QObject context;
+    call(&context, [&](Result<T> r) {
+        result.emplace(std::move(r));
+        loop.quit();
+    });
+    if (!result)
+        loop.exec();
+    return std::move(*result);
+}
+
 int runChannelCommand(const Config &config, QTextStream &out, QTextStream &err)
 {
     const QStringList &pos = config.positional();
@@ -186,17 +250,30 @@ int runChannelCommand(const Config &config, QTextStream &out, QTextStream &err)
     QStringList rest;
     QString problem;
     const auto opts = options(pos.mid(2), rest, problem);
-    static const QStringList known{u"token"_s,       u"mode"_s,           u"api-base-url"_s,
-                                   u"webhook-url"_s, u"webhook-secret"_s, u"queue"_s};
+    static const QStringList addOptions{u"token"_s,       u"mode"_s,           u"api-base-url"_s,
+                                        u"webhook-url"_s, u"webhook-secret"_s, u"queue"_s};
+    const QStringList known = verb == u"add"_s      ? addOptions
+                              : verb == u"update"_s ? addOptions + QStringList{u"name"_s}
+                                                    : QStringList();
     bool unknown = false;
     for (auto it = opts.cbegin(); it != opts.cend(); ++it)
         unknown = unknown || !known.contains(it.key());
+    const bool oneChannel = QStringList{u"update"_s, u"enable"_s, u"disable"_s, u"delete"_s}.contains(verb);
     if (!problem.isEmpty() || unknown ||
-        !((verb == u"add"_s && rest.size() == 2) || (verb == u"list"_s && rest.isEmpty()))) {
-        err << "usage: era-server channel add telegram NAME --token TOKEN [--mode polling|webhook] "
-               "[--api-base-url URL]\n"
-               "                  [--webhook-url URL --webhook-secret SECRET] [--queue QUEUE_NAME]\n"
-               "       era-server channel list"
+        !((verb == u"add"_s && rest.size() == 2) || (verb == u"list"_s && rest.isEmpty()) ||
+          (oneChannel && rest.size() == 1))) {
+        if (!problem.isEmpty())
+            err << "era-server: " << problem << '\n';
+        err << channelUsage << Qt::endl;
+        return 2;
+    }
+    if (verb == u"update"_s && opts.isEmpty()) {
+        err << "era-server: channel update: nothing to change\n" << channelUsage << Qt::endl;
+        return 2;
+    }
+    if (verb == u"update"_s && opts.contains(u"webhook-secret"_s) && !opts.contains(u"token"_s)) {
+        // Credentials are write-only: the command line cannot read the stored token to keep it.
+        err << "era-server: --webhook-secret replaces the channel's credentials: give --token with it"
             << Qt::endl;
         return 2;
     }
@@ -214,52 +291,109 @@ int runChannelCommand(const Config &config, QTextStream &out, QTextStream &err)
     channels::ConnectorKinds kinds;
     kinds.add(channels::telegram::kind());
     channels::ChannelService service(*db, *secrets, kinds);
+    auto fail = [&](const Error &e) {
+        err << "era-server: " << e.message << Qt::endl;
+        return 1;
+    };
+    // Flags that name settings, under their names in the channel settings.
+    static const std::pair<QString, QString> settingFlags[] = {
+        {u"mode"_s, u"mode"_s}, {u"api-base-url"_s, u"api_base_url"_s}, {u"webhook-url"_s, u"webhook_url"_s}};
+    auto credentialsFromFlags = [&] {
+        QJsonObject credentials{{u"token"_s, opts.value(u"token"_s)}};
+        if (opts.contains(u"webhook-secret"_s))
+            credentials.insert(u"webhook_secret"_s, opts.value(u"webhook-secret"_s));
+        return credentials;
+    };
     if (verb == u"list"_s) {
         auto list = service.listNow();
-        if (!list) {
-            err << "era-server: " << list.error().message << Qt::endl;
-            return 1;
-        }
+        if (!list)
+            return fail(list.error());
         for (const channels::Channel &c : *list)
             out << c.id << "  " << c.kind << "  " << c.name << "  " << (c.enabled ? "enabled" : "disabled")
                 << "  " << (c.state.isEmpty() ? u"-"_s : c.state) << '\n';
         out.flush();
         return 0;
     }
-    channels::ChannelService::NewChannel spec;
-    spec.kind = rest.at(0);
-    spec.name = rest.at(1);
-    spec.credentials.insert(u"token"_s, opts.value(u"token"_s));
-    if (opts.contains(u"webhook-secret"_s))
-        spec.credentials.insert(u"webhook_secret"_s, opts.value(u"webhook-secret"_s));
-    for (const auto &[flag, key] :
-         {std::pair{u"mode"_s, u"mode"_s}, std::pair{u"api-base-url"_s, u"api_base_url"_s},
-          std::pair{u"webhook-url"_s, u"webhook_url"_s}})
-        if (opts.contains(flag))
-            spec.settings.insert(key, opts.value(flag));
+    if (verb == u"add"_s) {
+        channels::ChannelService::NewChannel spec;
+        spec.kind = rest.at(0);
+        spec.name = rest.at(1);
+        spec.credentials = credentialsFromFlags();
+        for (const auto &[flag, key] : settingFlags)
+            if (opts.contains(flag))
+                spec.settings.insert(key, opts.value(flag));
+        if (opts.contains(u"queue"_s)) {
+            auto queue = queueNamed(*db, opts.value(u"queue"_s));
+            if (!queue)
+                return fail(queue.error());
+            spec.defaultQueueId = *queue;
+        }
+        auto channel = service.createNow(spec);
+        if (!channel)
+            return fail(channel.error());
+        out << "created " << channel->kind << " channel '" << channel->name << "' (id " << channel->id
+            << "); a running server starts it at its next start, or at once when added through the API"
+            << Qt::endl;
+        return 0;
+    }
+
+    auto list = service.listNow();
+    if (!list)
+        return fail(list.error());
+    auto found = findChannel(*list, rest.at(0));
+    if (!found)
+        return fail(found.error());
+    const channels::Channel before = *found;
+    accounts::Principal commandLine; // whoever may run era-server on this machine administers it
+    commandLine.user.login = u"command line"_s;
+    commandLine.user.role = accounts::Role::Admin;
+    const char *const nextStart = "; a running server applies it at its next start";
+
+    if (verb == u"delete"_s) {
+        auto removed = await<Done>([&](QObject *context, channels::Reply<Done> done) {
+            service.remove(commandLine, before.id, context, std::move(done));
+        });
+        if (!removed)
+            return fail(removed.error());
+        out << "deleted " << before.kind << " channel '" << before.name << "' (id " << before.id << ")"
+            << nextStart << Qt::endl;
+        return 0;
+    }
+    channels::ChannelService::ChannelPatch patch;
+    if (verb == u"enable"_s || verb == u"disable"_s)
+        patch.enabled = verb == u"enable"_s;
+    if (opts.contains(u"name"_s))
+        patch.name = opts.value(u"name"_s);
+    // Only the settings named change: the patch carries the others as they are.
+    QJsonObject settings = before.settings;
+    bool settingsChanged = false;
+    for (const auto &[flag, key] : settingFlags) {
+        if (opts.contains(flag)) {
+            settings.insert(key, opts.value(flag));
+            settingsChanged = true;
+        }
+    }
+    if (settingsChanged)
+        patch.settings = settings;
+    if (opts.contains(u"token"_s))
+        patch.credentials = credentialsFromFlags();
     if (opts.contains(u"queue"_s)) {
-        auto queues = queues::QueueService::listNow(*db);
-        if (!queues) {
-            err << "era-server: " << queues.error().message << Qt::endl;
-            return 1;
-        }
-        for (const queues::Queue &q : *queues)
-            if (q.name == opts.value(u"queue"_s))
-                spec.defaultQueueId = q.id;
-        if (spec.defaultQueueId == 0) {
-            err << "era-server: no queue named '" << opts.value(u"queue"_s) << "' (era-server queue add NAME)"
-                << Qt::endl;
-            return 1;
-        }
+        auto queue = queueNamed(*db, opts.value(u"queue"_s));
+        if (!queue)
+            return fail(queue.error());
+        patch.defaultQueueId = *queue;
     }
-    auto channel = service.createNow(spec);
-    if (!channel) {
-        err << "era-server: " << channel.error().message << Qt::endl;
-        return 1;
-    }
-    out << "created " << channel->kind << " channel '" << channel->name << "' (id " << channel->id
-        << "); a running server starts it at its next start, or at once when added through the API"
-        << Qt::endl;
+    auto channel = await<channels::Channel>([&](QObject *context, channels::Reply<channels::Channel> done) {
+        service.update(commandLine, before.id, patch, context, std::move(done));
+    });
+    if (!channel)
+        return fail(channel.error());
+    if (verb == u"update"_s)
+        out << "updated " << channel->kind << " channel '" << channel->name << "' (id " << channel->id << ")";
+    else
+        out << channel->kind << " channel '" << channel->name << "' (id " << channel->id << ") is now "
+            << (channel->enabled ? "enabled" : "disabled");
+    out << nextStart << Qt::endl;
     return 0;
 }
 

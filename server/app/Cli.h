@@ -10,7 +10,9 @@ namespace era::app {
 // Returns the process exit code.
 int runUserCommand(const Config &config, QTextStream &out, QTextStream &err);
 
-// `era-server channel add|list ...`: connect a provider account (credentials sealed like through the API).
+// `era-server channel add|list|update|enable|disable|delete ...`: provider accounts, through the same
+// ChannelService rules as the API (credentials sealed, settings checked by the kind, no deleting a channel
+// with conversations). A running server picks changes up at its next start.
 int runChannelCommand(const Config &config, QTextStream &out, QTextStream &err);
 
 // `era-server queue add|list|members ...`: operator queues. A running server picks changes up at its next

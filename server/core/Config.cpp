@@ -251,6 +251,10 @@ QString Config::helpText()
          "       era-server channel add telegram NAME --token TOKEN [--mode polling|webhook] [--api-base-url "
          "URL]\n"
          "                  [--webhook-url URL --webhook-secret SECRET] [--queue QUEUE_NAME] | list\n"
+         "       era-server channel update NAME|ID [--name NAME] [--token TOKEN [--webhook-secret SECRET]]\n"
+         "                  [--mode polling|webhook] [--api-base-url URL] [--webhook-url URL] [--queue "
+         "QUEUE_NAME]\n"
+         "       era-server channel enable NAME|ID | disable NAME|ID | delete NAME|ID\n"
          "(without --password-stdin a password is generated and printed)\n\n"
          "Every setting may be given as --key=value, as the environment variable shown, or as 'key = value'\n"
          "in the config file:\n\n";

@@ -1,6 +1,6 @@
 // The era-server binary as an operator runs it: killed with SIGKILL in the middle of a burst of
-// acknowledged writes, stopped with SIGTERM, refused on a database newer than itself, and its `user`
-// commands.
+// acknowledged writes, stopped with SIGTERM, refused on a database newer than itself, and its `user`,
+// `queue` and `channel` commands.
 #include "StorageTestBackend.h"
 #include "TestServer.h"
 #include "storage/OpenConnection.h"
@@ -402,6 +402,155 @@ private Q_SLOTS:
         r->deleteLater();
         QVERIFY2(body.contains("\"has_credentials\":true") && body.contains("Shop"), body.constData());
         QVERIFY(!body.contains("ABCdef"));
+    }
+
+    // channel update / enable / disable / delete by name or id, through the same rules as the API, and every
+    // mistake refused with the reason and nothing changed.
+    void channelCommandsUpdateEnableDisableAndDeleteChannels()
+    {
+        ServerProcess cli(m_dataDir->path(), m_db.url());
+        QByteArray out;
+        const QString token = u"123456:ABCdef-ghi_jkl"_s;
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"add"_s, u"Sales"_s}, &out), 0);
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"add"_s, u"Night"_s}, &out), 0);
+        const qint64 night =
+            QRegularExpression(u"id (\\d+)"_s).match(QString::fromUtf8(out)).captured(1).toLongLong();
+        QVERIFY(night > 0);
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"add"_s, u"telegram"_s, u"Shop"_s, u"--token"_s, token,
+                               u"--api-base-url"_s, u"http://127.0.0.1:9"_s, u"--queue"_s, u"Sales"_s},
+                              &out),
+                 0);
+        const QString shop = QRegularExpression(u"id (\\d+)"_s).match(QString::fromUtf8(out)).captured(1);
+        QVERIFY(!shop.isEmpty());
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"add"_s, u"telegram"_s, u"Spare"_s, u"--token"_s,
+                               u"654321:Spare-token"_s, u"--api-base-url"_s, u"http://127.0.0.1:9"_s},
+                              &out),
+                 0);
+
+        // By name: a new name, base URL and queue; the other settings stay as they were.
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"update"_s, u"Shop"_s, u"--name"_s, u"Shop bot"_s,
+                               u"--api-base-url"_s, u"http://127.0.0.1:10"_s, u"--queue"_s, u"Night"_s},
+                              &out),
+                 0);
+        QVERIFY2(out.contains(QByteArray("updated telegram channel 'Shop bot' (id " + shop.toLatin1() + ")")),
+                 out.constData());
+        // By id: to webhook mode, with new credentials.
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"update"_s, shop, u"--mode"_s, u"webhook"_s, u"--webhook-url"_s,
+                               u"https://era.example.com/api/v1/webhooks/"_s + shop, u"--token"_s,
+                               u"123456:NEWtoken-after-revoke"_s, u"--webhook-secret"_s, u"hook-Secret_1"_s},
+                              &out),
+                 0);
+
+        // Mistakes: each refused with the reason (1) or the usage (2).
+        struct Refused {
+            QStringList args;
+            int code;
+            QByteArray says;
+        };
+        const QList<Refused> refused{
+            {{u"update"_s, u"Nope"_s, u"--name"_s, u"X"_s}, 1, "no channel named or numbered 'Nope'"},
+            {{u"enable"_s, u"999"_s}, 1, "no channel named or numbered '999'"},
+            {{u"delete"_s, u"Nope"_s}, 1, "no channel named or numbered 'Nope'"},
+            {{u"update"_s, u"Shop bot"_s}, 2, "nothing to change"},
+            {{u"update"_s, u"Shop bot"_s, u"--colour"_s, u"red"_s}, 2, "usage: era-server channel"},
+            {{u"update"_s, u"Shop bot"_s, u"extra"_s, u"--name"_s, u"X"_s}, 2, "usage: era-server channel"},
+            {{u"update"_s, u"Shop bot"_s, u"--name"_s}, 2, "--name needs a value"},
+            {{u"disable"_s, u"Shop bot"_s, u"--name"_s, u"X"_s}, 2, "usage: era-server channel"},
+            {{u"delete"_s}, 2, "usage: era-server channel"},
+            {{u"fly"_s, u"Shop bot"_s}, 2, "usage: era-server channel"},
+            {{u"update"_s, u"Shop bot"_s, u"--name"_s, u" "_s}, 1, "name: 1-200 characters"},
+            {{u"update"_s, u"Shop bot"_s, u"--mode"_s, u"carrier-pigeon"_s}, 1, "mode must be"},
+            {{u"update"_s, u"Shop bot"_s, u"--token"_s, u"not-a-token"_s, u"--webhook-secret"_s, u"x"_s},
+             1,
+             "token must look like"},
+            {{u"update"_s, u"Shop bot"_s, u"--token"_s, u"123456:Only-the-token"_s}, 1, "webhook_secret"},
+            {{u"update"_s, u"Shop bot"_s, u"--webhook-secret"_s, u"another"_s}, 2, "give --token with it"},
+            {{u"update"_s, u"Spare"_s, u"--mode"_s, u"webhook"_s}, 1, "webhook_url"},
+            {{u"update"_s, u"Shop bot"_s, u"--queue"_s, u"Nowhere"_s}, 1, "no queue named 'Nowhere'"},
+        };
+        for (const Refused &r : refused) {
+            const int code = cli.runToEnd(QStringList{u"channel"_s} + r.args, &out);
+            QVERIFY2(
+                code == r.code && out.contains(r.says),
+                qPrintable(
+                    u"channel %1 -> %2: %3"_s.arg(r.args.join(u' ')).arg(code).arg(QString::fromUtf8(out))));
+        }
+
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"disable"_s, u"Spare"_s}, &out), 0);
+        QVERIFY2(out.contains("channel 'Spare'") && out.contains("is now disabled"), out.constData());
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"disable"_s, shop}, &out), 0);
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"enable"_s, u"Shop bot"_s}, &out), 0);
+        QVERIFY2(out.contains("is now enabled"), out.constData());
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"list"_s}, &out), 0);
+        QVERIFY2(out.contains("Shop bot  enabled") && out.contains("Spare  disabled"), out.constData());
+
+        // A channel without conversations may be deleted; then it is gone.
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"delete"_s, u"Spare"_s}, &out), 0);
+        QVERIFY2(out.contains("deleted telegram channel 'Spare'"), out.constData());
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"delete"_s, u"Spare"_s}, &out), 1);
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"list"_s}, &out), 0);
+        QVERIFY2(!out.contains("Spare"), out.constData());
+
+        // The API shows what the commands did, and no credential.
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY2(server.start(), server.output().constData());
+        ProcessClient client(server.url());
+        const QString admin = client.login(u"admin"_s, server.adminPassword());
+        QNetworkAccessManager nam;
+        QNetworkRequest req(QUrl(server.url() + u"/api/v1/channels"_s));
+        req.setRawHeader("Authorization", "Bearer " + admin.toLatin1());
+        QNetworkReply *r = nam.get(req);
+        QSignalSpy done(r, &QNetworkReply::finished);
+        QVERIFY(done.wait(10000));
+        const QByteArray body = r->readAll();
+        r->deleteLater();
+        const QJsonArray channels = QJsonDocument::fromJson(body).object().value(u"channels"_s).toArray();
+        QCOMPARE(channels.size(), 1);
+        const QJsonObject c = channels.at(0).toObject();
+        QCOMPARE(c.value(u"name"_s).toString(), u"Shop bot"_s);
+        QCOMPARE(c.value(u"enabled"_s).toBool(), true);
+        QCOMPARE(c.value(u"default_queue_id"_s).toInteger(), night);
+        const QJsonObject settings = c.value(u"settings"_s).toObject();
+        QCOMPARE(settings.value(u"mode"_s).toString(), u"webhook"_s);
+        QCOMPARE(settings.value(u"api_base_url"_s).toString(), u"http://127.0.0.1:10"_s);
+        QCOMPARE(settings.value(u"webhook_url"_s).toString(),
+                 u"https://era.example.com/api/v1/webhooks/"_s + shop);
+        QVERIFY(!body.contains("NEWtoken") && !body.contains("hook-Secret_1") && !body.contains("ABCdef"));
+    }
+
+    // Deleting would orphan the customers' dialogs: the command line refuses it with the reason, as the API
+    // does, and the channel can be disabled instead, while the server runs.
+    void aChannelWithConversationsIsNotDeleted()
+    {
+        const QString botToken = u"987654322:AAdelete-test_token"_s;
+        FakeTelegram telegram;
+        QVERIFY(telegram.listen());
+        telegram.addBot(botToken, u"keep_bot"_s);
+        FakeTelegram::Customer customer;
+        customer.id = 777002;
+        telegram.addChat(botToken, customer);
+        ServerProcess cli(m_dataDir->path(), m_db.url());
+        QByteArray out;
+        QCOMPARE(cli.runToEnd({u"queue"_s, u"add"_s, u"Support"_s}, &out), 0);
+        QCOMPARE(
+            cli.runToEnd({u"channel"_s, u"add"_s, u"telegram"_s, u"Bot"_s, u"--token"_s, botToken,
+                          u"--api-base-url"_s, telegram.baseUrl().toString(), u"--queue"_s, u"Support"_s},
+                         &out),
+            0);
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY2(server.start(), server.output().constData());
+        QVERIFY(!telegram.injectText(botToken, customer, u"hello"_s).isEmpty());
+        // The next getUpdates confirms the update only after the server committed it.
+        QTRY_COMPARE_WITH_TIMEOUT(telegram.pendingUpdateCount(botToken), 0, 15000);
+
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"delete"_s, u"Bot"_s}, &out), 1);
+        QVERIFY2(out.contains("the channel has conversations; disable it instead of deleting"),
+                 out.constData());
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"list"_s}, &out), 0);
+        QVERIFY2(out.contains("Bot  enabled"), out.constData());
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"disable"_s, u"Bot"_s}, &out), 0);
+        QCOMPARE(cli.runToEnd({u"channel"_s, u"list"_s}, &out), 0);
+        QVERIFY2(out.contains("Bot  disabled"), out.constData());
     }
 
     // A customer message is stored and acknowledged, the operator's reply is acknowledged but not yet
