@@ -169,6 +169,9 @@ void TelegramParseTest::everyFixtureParsesToItsContent_data()
                                                    edited};
     rows[QStringLiteral("message_reaction.json")] = {true, InboundEvent::Type::Reaction, QStringLiteral("40"),
                                                      Content{}};
+    rows[QStringLiteral("dice.json")] = {
+        true, message, QStringLiteral("53"),
+        content(Unsupported{QStringLiteral("telegram.dice"), QStringLiteral("A dice roll 🎲 showing 4.")})};
     rows[QStringLiteral("poll.json")] = {false, message, {}, Content{}};      // not about a private chat
     rows[QStringLiteral("malformed.json")] = {false, message, {}, Content{}}; // no chat to put it in
 
