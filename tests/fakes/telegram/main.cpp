@@ -7,10 +7,12 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeDatabase>
+#include <QRandomGenerator>
 #include <QTextStream>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -29,14 +31,20 @@ void say(const QString &line)
 }
 
 const char *const kCommands = R"(Type a line to send it to the bot as a text message. Commands:
-  /photo PATH          send an image file as a photo
-  /doc PATH            send any file as a document
-  /location LAT LON    send a location
-  /contact NAME PHONE  send a contact card
-  /edit TEXT           edit your last message
-  /react EMOJI         react to the bot's last message (e.g. /react 👍)
-  /reply N TEXT        reply to message number N
-  /quit                stop the emulator)";
+  /photo PATH            send an image file as a photo
+  /doc PATH              send any file as a document
+  /sticker PATH [EMOJI]  send an image (WebP) as a sticker standing for EMOJI (default 🙂)
+  /voice PATH            send an audio file (OGG/Opus, as Telegram records them) as a voice note
+  /audio PATH            send an audio file (MP3, M4A...) as music
+  /video PATH            send a video file (MP4)
+  /location LAT LON      send a location
+  /venue LAT LON TITLE   send a named place (a venue)
+  /contact NAME PHONE    send a contact card
+  /dice                  roll a dice (a message type ERA shows as unsupported)
+  /edit TEXT             edit your last message
+  /react EMOJI           react to the bot's last message (e.g. /react 👍)
+  /reply N TEXT          reply to message number N
+  /quit                  stop the emulator)";
 
 class CustomerConsole : public QObject {
 public:
@@ -88,8 +96,17 @@ public:
         const QString rest = text.section(QLatin1Char(' '), 1).trimmed();
         if (command == QLatin1String("/quit")) {
             QCoreApplication::quit();
-        } else if (command == QLatin1String("/photo") || command == QLatin1String("/doc")) {
-            sendFile(command == QLatin1String("/photo"), rest);
+        } else if (command == QLatin1String("/photo") || command == QLatin1String("/doc") ||
+                   command == QLatin1String("/voice") || command == QLatin1String("/audio") ||
+                   command == QLatin1String("/video")) {
+            sendFile(command, rest);
+        } else if (command == QLatin1String("/sticker")) {
+            // The emoji is the last word unless the whole rest names a file (paths may hold spaces).
+            const bool pathOnly = QFileInfo::exists(rest) || !rest.contains(QLatin1Char(' '));
+            const QString path = pathOnly ? rest : rest.section(QLatin1Char(' '), 0, -2);
+            const QString emoji = pathOnly ? QStringLiteral("🙂") : rest.section(QLatin1Char(' '), -1);
+            if (const auto media = readMedia(path))
+                noteSent(m_fake->injectSticker(m_token, m_customer, *media, emoji));
         } else if (command == QLatin1String("/location")) {
             bool okLat = false;
             bool okLon = false;
@@ -98,6 +115,22 @@ public:
             if (!okLat || !okLon)
                 return say(QStringLiteral("usage: /location LAT LON"));
             noteSent(m_fake->injectLocation(m_token, m_customer, lat, lon));
+        } else if (command == QLatin1String("/venue")) {
+            bool okLat = false;
+            bool okLon = false;
+            const double lat = rest.section(QLatin1Char(' '), 0, 0).toDouble(&okLat);
+            const double lon = rest.section(QLatin1Char(' '), 1, 1).toDouble(&okLon);
+            const QString title = rest.section(QLatin1Char(' '), 2).trimmed();
+            if (!okLat || !okLon || title.isEmpty())
+                return say(QStringLiteral("usage: /venue LAT LON TITLE"));
+            noteSent(m_fake->injectVenue(m_token, m_customer, lat, lon, title, {}));
+        } else if (command == QLatin1String("/dice")) {
+            noteSent(m_fake->injectMessage(
+                m_token, m_customer,
+                QJsonObject{{QStringLiteral("dice"),
+                             QJsonObject{{QStringLiteral("emoji"), QStringLiteral("🎲")},
+                                         {QStringLiteral("value"),
+                                          int(QRandomGenerator::global()->bounded(1, 7))}}}}));
         } else if (command == QLatin1String("/contact")) {
             const QString phone = rest.section(QLatin1Char(' '), -1);
             const QString name = rest.section(QLatin1Char(' '), 0, -2);
@@ -130,17 +163,36 @@ public:
     }
 
 private:
-    void sendFile(bool asPhoto, const QString &path)
+    // The file at `path` as a customer's media, or nullopt (said why) when it cannot be read.
+    std::optional<FakeTelegramMedia> readMedia(const QString &path)
     {
         QFile file(path);
-        if (path.isEmpty() || !file.open(QIODevice::ReadOnly))
-            return say(QStringLiteral("cannot read %1").arg(path));
+        if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+            say(QStringLiteral("cannot read %1").arg(path));
+            return std::nullopt;
+        }
         FakeTelegramMedia media;
         media.bytes = file.readAll();
         media.fileName = QFileInfo(path).fileName();
         media.mimeType = QMimeDatabase().mimeTypeForFileNameAndData(path, media.bytes).name();
-        noteSent(asPhoto ? m_fake->injectPhoto(m_token, m_customer, media)
-                         : m_fake->injectDocument(m_token, m_customer, media));
+        return media;
+    }
+
+    void sendFile(const QString &command, const QString &path)
+    {
+        const auto media = readMedia(path);
+        if (!media)
+            return;
+        if (command == QLatin1String("/photo"))
+            noteSent(m_fake->injectPhoto(m_token, m_customer, *media));
+        else if (command == QLatin1String("/voice"))
+            noteSent(m_fake->injectVoice(m_token, m_customer, *media));
+        else if (command == QLatin1String("/audio"))
+            noteSent(m_fake->injectAudio(m_token, m_customer, *media, {}, {}));
+        else if (command == QLatin1String("/video"))
+            noteSent(m_fake->injectVideo(m_token, m_customer, *media));
+        else
+            noteSent(m_fake->injectDocument(m_token, m_customer, *media));
     }
 
     void noteSent(const QJsonObject &update)
