@@ -60,19 +60,24 @@ QString prefixed(const QString &columns, const QString &alias)
     return out.join(u", "_s);
 }
 
-// A dialog row joined with what a list shows: subscriber name and username, channel, the last message, and
-// the number of incoming messages after the read marker of the caller, who is always $1. The last message is
-// found by MAX(id) and the unread ones by an id range, both through messages_by_dialog.
-QString summarySelect()
+// Dialog rows joined with what a list shows: subscriber name and username, channel, the last message, and the
+// number of incoming messages after the read marker of the caller, who is always $1. `pick` (WHERE, ORDER BY,
+// LIMIT over `dialogs d`) chooses the dialogs first, so the per-row subqueries run only for the rows
+// returned; `order` sorts them again outside. The last message is found by MAX(id) and the unread ones by an
+// id range, both through messages_by_dialog.
+QString summarySelect(const QString &pick, const QString &order)
 {
     return u"SELECT "_s + prefixed(records::dialogColumns, u"d"_s) +
            u", s.name, s.username, c.kind, c.name, lm.id, lm.direction, lm.content, "
            "(SELECT COUNT(*) FROM messages m WHERE m.dialog_id = d.id AND m.direction = 'in' "
            "AND m.id > COALESCE(r.message_id, 0)) "
-           "FROM dialogs d JOIN subscribers s ON s.id = d.subscriber_id "
+           "FROM (SELECT * FROM dialogs d "_s +
+           pick +
+           u") d JOIN subscribers s ON s.id = d.subscriber_id "
            "JOIN channels c ON c.id = d.channel_id "
            "LEFT JOIN dialog_reads r ON r.dialog_id = d.id AND r.user_id = $1 "
-           "LEFT JOIN messages lm ON lm.id = (SELECT MAX(m.id) FROM messages m WHERE m.dialog_id = d.id) "_s;
+           "LEFT JOIN messages lm ON lm.id = (SELECT MAX(m.id) FROM messages m WHERE m.dialog_id = d.id) "_s +
+           order;
 }
 
 QJsonObject summaryFrom(const QVariantList &row)
@@ -188,8 +193,9 @@ void DialogService::list(const Principal &actor, QObject *context, Reply<QJsonOb
         context,
         [=](Connection &c) -> Result<QJsonObject> {
             // $1 is the caller; `params` are $2 onwards.
-            auto run = [&](const QString &where, const QVariantList &params) -> Result<QJsonArray> {
-                auto r = c.exec(summarySelect() + where, QVariantList{me} + params);
+            auto run = [&](const QString &pick, const QString &order,
+                           const QVariantList &params) -> Result<QJsonArray> {
+                auto r = c.exec(summarySelect(pick, order), QVariantList{me} + params);
                 if (!r)
                     return r.error();
                 QJsonArray out;
@@ -197,16 +203,15 @@ void DialogService::list(const Principal &actor, QObject *context, Reply<QJsonOb
                     out.append(summaryFrom(row));
                 return out;
             };
+            const QString newestFirst = u"ORDER BY d.last_message_at DESC"_s;
             auto active =
-                staff ? run(u"WHERE d.state <> 'closed' ORDER BY d.last_message_at DESC LIMIT 500"_s, {})
-                      : run(u"WHERE d.state = 'active' AND d.operator_id = $1 ORDER BY d.last_message_at "
-                            "DESC"_s,
-                            {});
+                staff ? run(u"WHERE d.state <> 'closed' "_s + newestFirst + u" LIMIT 500"_s, newestFirst, {})
+                      : run(u"WHERE d.state = 'active' AND d.operator_id = $1"_s, newestFirst, {});
             if (!active)
                 return active.error();
             QJsonArray offers;
             for (const queues::QueueService::OfferTerms &o : offered) {
-                auto r = run(u"WHERE d.id = $2"_s, {o.dialogId});
+                auto r = run(u"WHERE d.id = $2"_s, {}, {o.dialogId});
                 if (!r)
                     return r.error();
                 for (const QJsonValue &v : *r) {
@@ -216,8 +221,9 @@ void DialogService::list(const Principal &actor, QObject *context, Reply<QJsonOb
                     offers.append(summary);
                 }
             }
-            auto finished = run(
-                u"WHERE d.state = 'closed' AND d.closed_by = $1 ORDER BY d.closed_at DESC LIMIT 20"_s, {});
+            auto finished =
+                run(u"WHERE d.state = 'closed' AND d.closed_by = $1 ORDER BY d.closed_at DESC LIMIT 20"_s,
+                    u"ORDER BY d.closed_at DESC"_s, {});
             if (!finished)
                 return finished.error();
             return QJsonObject{{u"active"_s, *active}, {u"offered"_s, offers}, {u"finished"_s, *finished}};
