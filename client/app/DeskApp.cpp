@@ -1,0 +1,80 @@
+#include "app/DeskApp.h"
+
+#include "net/RestClient.h"
+#include "notify/DesktopNotifications.h"
+#include "notify/TrayIcon.h"
+#include "session/Session.h"
+
+#include <QCoreApplication>
+#include <QGuiApplication>
+#include <QIcon>
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickStyle>
+#include <QStandardPaths>
+
+using namespace Qt::StringLiterals;
+
+namespace era::desk {
+
+DeskApp::DeskApp(Options options, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_session(std::make_unique<Session>())
+{
+    m_translations.apply(m_session->settings()->language());
+    connect(m_session->settings(), &DeskSettings::languageChanged, this,
+            [this] { m_translations.apply(m_session->settings()->language()); });
+
+    m_notifications = std::make_unique<DesktopNotifications>();
+    m_session->notifier()->setSink(m_notifications.get());
+    if (m_options.sounds) {
+        m_sounds = std::make_unique<SoundPlayer>();
+        m_session->notifier()->setSound(m_sounds.get());
+    }
+    if (m_options.tray) {
+        m_tray = std::make_unique<TrayIcon>();
+        if (m_tray->available()) {
+            m_notifications->setFallback(m_tray->tray());
+            auto counts = [this] {
+                m_tray->setCounts(m_session->dialogs()->unreadTotal(), m_session->dialogs()->offeredCount());
+            };
+            connect(m_session->dialogs(), &DialogListModel::unreadTotalChanged, this, counts);
+            connect(m_session->dialogs(), &DialogListModel::countChanged, this, counts);
+            connect(m_session.get(), &Session::presenceChanged, this,
+                    [this] { m_tray->setPresence(m_session->presence()); });
+            connect(m_tray.get(), &TrayIcon::presenceRequested, m_session.get(), &Session::setPresence);
+            connect(m_tray.get(), &TrayIcon::showRequested, m_session.get(), &Session::raiseRequested);
+            connect(m_tray.get(), &TrayIcon::quitRequested, qApp, &QCoreApplication::quit);
+        }
+    }
+    QGuiApplication::setWindowIcon(QIcon(QPixmap::fromImage(TrayIcon::badgeImage(0, false, 128))));
+}
+
+DeskApp::~DeskApp()
+{
+    // The engine's objects refer to the session: they go first.
+    m_engine.reset();
+}
+
+bool DeskApp::load()
+{
+    QQuickStyle::setStyle(u"Basic"_s);
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    m_translations.setEngine(m_engine.get());
+    const QString cache = qEnvironmentVariable("ERA_DESK_CACHE_DIR");
+    m_engine->setNetworkAccessManagerFactory(new AuthorizedNetworkFactory(
+        m_session->credentials(),
+        cache.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u"/images"_s : cache));
+    m_engine->addImportPath(u"qrc:/"_s);
+    bool failed = false;
+    connect(m_engine.get(), &QQmlApplicationEngine::objectCreationFailed, this, [&failed] { failed = true; });
+    m_engine->load(QUrl(u"qrc:/Era/Desk/Main.qml"_s));
+    if (failed || m_engine->rootObjects().isEmpty())
+        return false;
+    if (!m_options.server.isEmpty() && !m_options.login.isEmpty())
+        m_session->login(m_options.server, m_options.login, m_options.password, m_options.remember);
+    else
+        m_session->restore();
+    return true;
+}
+
+} // namespace era::desk

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "app/Translations.h"
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+class QQmlApplicationEngine;
+
+namespace era::desk {
+
+class DesktopNotifications;
+class Session;
+class SoundPlayer;
+class TrayIcon;
+
+// era-desk put together: the session, the tray icon, desktop notifications and sounds, the language, and
+// the QML engine showing Main.qml. main.cpp only parses the command line; tests build the same thing.
+class DeskApp : public QObject {
+    Q_OBJECT
+public:
+    struct Options {
+        QString server;       // log in to this server at start (with login and password)
+        QString login;
+        QString password;     // from --password-file or ERA_DESK_PASSWORD
+        bool remember = true; // keep the token for the next start
+        bool tray = true;
+        bool sounds = true;
+    };
+
+    explicit DeskApp(Options options, QObject *parent = nullptr);
+    ~DeskApp() override;
+
+    // Loads the window; false when QML failed to load (the errors are logged).
+    bool load();
+    Session *session() const { return m_session.get(); }
+    QQmlApplicationEngine *engine() const { return m_engine.get(); }
+
+private:
+    Options m_options;
+    std::unique_ptr<Session> m_session;
+    std::unique_ptr<TrayIcon> m_tray;
+    std::unique_ptr<DesktopNotifications> m_notifications;
+    std::unique_ptr<SoundPlayer> m_sounds;
+    Translations m_translations;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+};
+
+} // namespace era::desk
