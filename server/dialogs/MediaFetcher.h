@@ -31,7 +31,7 @@ public:
         qint64 maxBytes = 20LL * 1024 * 1024;
         qint64 initialBackoffMs = 1000; // the first retry waits about this long, then doubling
         qint64 maxBackoffMs = 300000;
-        int maxAttempts = 12; // tries before "gave up after N attempts: ..." (about 18 minutes with defaults)
+        int maxAttempts = 12; // tries before "gave up after N attempts: ..." (9 to 18 minutes with defaults)
     };
 
     MediaFetcher(storage::Database &db, files::FileStore &files, ConnectorLookup connectors, Options options,
