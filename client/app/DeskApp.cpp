@@ -6,6 +6,7 @@
 #include "session/Session.h"
 
 #include <QCoreApplication>
+#include <QFont>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QQmlApplicationEngine>
@@ -18,7 +19,7 @@ using namespace Qt::StringLiterals;
 namespace era::desk {
 
 DeskApp::DeskApp(Options options, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_session(std::make_unique<Session>())
+    : QObject(parent), m_options(std::move(options)), m_session(std::make_unique<Session>(nullptr))
 {
     m_translations.apply(m_session->settings()->language());
     connect(m_session->settings(), &DeskSettings::languageChanged, this,
@@ -58,6 +59,8 @@ DeskApp::~DeskApp()
 bool DeskApp::load()
 {
     QQuickStyle::setStyle(u"Basic"_s);
+    // Emoji in text come in colour, not from whichever monochrome font happens to have the glyph.
+    QFont::insertSubstitutions(u"Inter"_s, {u"Noto Color Emoji"_s, u"DejaVu Sans"_s});
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_translations.setEngine(m_engine.get());
     const QString cache = qEnvironmentVariable("ERA_DESK_CACHE_DIR");

@@ -33,7 +33,7 @@ public:
     // The first row of a category (for the picker's tabs).
     Q_INVOKABLE int firstRowOf(int category) const;
     // The emoji for quick reactions under a message.
-    Q_INVOKABLE static QStringList quickReactions();
+    static QStringList quickReactions();
 
 Q_SIGNALS:
     void recentChanged();

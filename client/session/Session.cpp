@@ -1,6 +1,7 @@
 #include "session/Session.h"
 
 #include "auth/TokenVault.h"
+#include "model/EmojiModel.h"
 #include "model/TextFormat.h"
 #include "net/RestClient.h"
 #include "session/SendQueue.h"
@@ -508,6 +509,11 @@ void Session::refreshOperators()
         if (r.ok)
             operators()->reset(r.result.value(u"operators"_s).toArray());
     });
+}
+
+QStringList Session::quickReactions() const
+{
+    return EmojiModel::quickReactions();
 }
 
 QString Session::waitedSince(const QDateTime &since) const

@@ -58,6 +58,8 @@ class Session : public QObject {
     Q_PROPERTY(era::desk::DeskSettings *settings READ settings CONSTANT)
     Q_PROPERTY(era::desk::Notifier *notifier READ notifier CONSTANT)
     Q_PROPERTY(era::desk::FileTransfers *files READ files CONSTANT)
+    // The emoji offered for a one-click reaction under a message.
+    Q_PROPERTY(QStringList quickReactions READ quickReactions CONSTANT)
 public:
     enum class State {
         LoggedOut,    // the login page
@@ -68,7 +70,8 @@ public:
     };
     Q_ENUM(State)
 
-    explicit Session(QObject *parent = nullptr);
+    // No default constructor: Qt 6.4 would then make its own instance for QML instead of calling create().
+    explicit Session(QObject *parent);
     ~Session() override;
 
     // The instance QML gets (main.cpp creates it before the engine loads).
@@ -96,6 +99,7 @@ public:
     DeskSettings *settings() { return m_settings.get(); }
     Notifier *notifier() { return m_notifier.get(); }
     FileTransfers *files() { return m_files.get(); }
+    QStringList quickReactions() const;
     ServerConnection *connection() { return m_connection.get(); }
     Workspace *workspace() { return m_workspace.get(); }
     std::shared_ptr<Credentials> credentials() const { return m_credentials; }

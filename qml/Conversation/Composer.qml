@@ -38,7 +38,7 @@ Rectangle {
             Layout.fillWidth: true
             spacing: 8
             Glyph {
-                name: "reply"
+                glyph: "reply"
                 color: Theme.accent
             }
             ReplyQuote {

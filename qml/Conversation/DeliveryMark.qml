@@ -12,7 +12,7 @@ Item {
     Glyph {
         anchors.centerIn: parent
         size: 14
-        name: mark.status === "sending" ? "clock" : mark.status === "pending" ? "check"
+        glyph: mark.status === "sending" ? "clock" : mark.status === "pending" ? "check"
               : mark.status === "sent" ? "check-double" : mark.status === "failed" ? "alert" : ""
         color: mark.status === "sent" ? Theme.accent : mark.status === "failed" ? Theme.danger : Theme.textFaint
     }

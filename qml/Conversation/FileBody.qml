@@ -29,7 +29,7 @@ RowLayout {
         color: body.outgoing ? Theme.surface : Theme.accentSoft
         Glyph {
             anchors.centerIn: parent
-            name: body.fileState === "failed" || body.fileState === "too_large" ? "alert" : body.iconName
+            glyph: body.fileState === "failed" || body.fileState === "too_large" ? "alert" : body.iconName
             color: body.fileState === "failed" || body.fileState === "too_large" ? Theme.danger : Theme.accent
             size: 20
         }

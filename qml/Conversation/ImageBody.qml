@@ -29,7 +29,7 @@ Item {
             spacing: 6
             Glyph {
                 anchors.horizontalCenter: parent.horizontalCenter
-                name: body.fileState === "failed" || body.fileState === "too_large" ? "alert" : "image"
+                glyph: body.fileState === "failed" || body.fileState === "too_large" ? "alert" : "image"
                 size: 28
                 color: Theme.textFaint
             }

@@ -21,7 +21,7 @@ RowLayout {
         color: Theme.successSoft
         Glyph {
             anchors.centerIn: parent
-            name: "location"
+            glyph: "location"
             size: 22
             color: Theme.success
         }

@@ -24,7 +24,7 @@ Rectangle {
         anchors.centerIn: parent
         spacing: 0
         Repeater {
-            model: bar.canWrite ? EmojiModel.quickReactions() : []
+            model: bar.canWrite ? Session.quickReactions : []
             delegate: AbstractButton {
                 id: quick
                 required property string modelData

@@ -8,7 +8,7 @@ RowLayout {
     property string note
     spacing: 8
     Glyph {
-        name: "alert"
+        glyph: "alert"
         color: Theme.warning
         Layout.alignment: Qt.AlignTop
     }

@@ -160,7 +160,7 @@ Rectangle {
                     background: Rectangle { radius: Theme.radiusSmall; color: earlier.hovered ? Theme.hover : "transparent" }
                     contentItem: RowLayout {
                         spacing: 8
-                        Glyph { name: earlier.modelData.state === "closed" ? "finish" : "clock"; size: 16 }
+                        Glyph { glyph: earlier.modelData.state === "closed" ? "finish" : "clock"; size: 16 }
                         Label {
                             Layout.fillWidth: true
                             text: earlier.modelData.openedText

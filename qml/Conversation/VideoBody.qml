@@ -35,7 +35,7 @@ Rectangle {
         color: Qt.rgba(0, 0, 0, 0.55)
         Glyph {
             anchors.centerIn: parent
-            name: body.fileState === "ready" ? "play" : "alert"
+            glyph: body.fileState === "ready" ? "play" : "alert"
             size: 24
             color: "white"
         }

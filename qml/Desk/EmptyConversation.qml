@@ -12,7 +12,7 @@ Rectangle {
         spacing: 10
         Glyph {
             Layout.alignment: Qt.AlignHCenter
-            name: "inbox"
+            glyph: "inbox"
             size: 56
             color: Theme.border
         }

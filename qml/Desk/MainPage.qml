@@ -74,7 +74,7 @@ Rectangle {
                         Repeater {
                             model: Session.offers
                             delegate: OfferBanner {
-                                secondsLeft: Session.secondsUntil(offerExpiresAt)
+                                secondsLeft: Session.now ? Session.secondsUntil(offerExpiresAt) : 0
                                 onAccepted: id => Session.accept(id)
                                 onDeclined: id => Session.decline(id)
                             }

@@ -30,7 +30,7 @@ Rectangle {
             color: Theme.accent
             Glyph {
                 anchors.centerIn: parent
-                name: "inbox"
+                glyph: "inbox"
                 size: 18
                 color: "white"
             }
@@ -68,7 +68,7 @@ Rectangle {
                         spacing: 6
                         anchors.centerIn: parent
                         Glyph {
-                            name: tab.modelData.icon
+                            glyph: tab.modelData.icon
                             color: tab.chosen ? Theme.accent : Theme.textMuted
                             anchors.verticalCenter: parent.verticalCenter
                         }
@@ -104,7 +104,7 @@ Rectangle {
                 anchors.centerIn: parent
                 spacing: 6
                 Glyph {
-                    name: Session.state === Session.Reconnecting ? "wifi-off" : "clock"
+                    glyph: Session.state === Session.Reconnecting ? "wifi-off" : "clock"
                     color: Session.state === Session.Reconnecting ? Theme.warning : Theme.accent
                     size: 16
                     anchors.verticalCenter: parent.verticalCenter

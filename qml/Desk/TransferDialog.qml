@@ -66,7 +66,7 @@ Popup {
                     onClicked: { Session.transferToQueue(dialog.dialogId, queueId); dialog.close() }
                     contentItem: RowLayout {
                         spacing: 10
-                        Glyph { name: "queue" }
+                        Glyph { glyph: "queue" }
                         Label {
                             Layout.fillWidth: true
                             text: queueItem.name

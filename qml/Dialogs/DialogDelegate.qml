@@ -28,7 +28,10 @@ ItemDelegate {
     width: ListView.view ? ListView.view.width : 300
     height: 68
     hoverEnabled: true
-    padding: 0
+    leftPadding: 14
+    rightPadding: 12
+    topPadding: 0
+    bottomPadding: 0
     onClicked: row.chosen(row.dialogId)
 
     background: Rectangle {
@@ -45,9 +48,6 @@ ItemDelegate {
 
     contentItem: RowLayout {
         spacing: 10
-        anchors.fill: parent
-        anchors.leftMargin: 14
-        anchors.rightMargin: 12
 
         Avatar {
             name: row.subscriberName

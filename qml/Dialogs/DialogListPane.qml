@@ -50,7 +50,7 @@ Rectangle {
         width: parent.width - 48
         Glyph {
             Layout.alignment: Qt.AlignHCenter
-            name: "inbox"
+            glyph: "inbox"
             size: 40
             color: Theme.textFaint
         }

@@ -93,7 +93,6 @@ Rectangle {
             font.family: Theme.font
             font.pixelSize: Theme.small
             font.weight: Font.DemiBold
-            font.features: { "tnum": 1 }
         }
         PlainButton {
             objectName: "declineButton"

@@ -36,7 +36,7 @@ Rectangle {
                     color: Theme.accent
                     Glyph {
                         anchors.centerIn: parent
-                        name: "inbox"
+                        glyph: "inbox"
                         size: 24
                         color: "white"
                     }

@@ -1,7 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 
-// The main action of a place (Accept, Log in, Send).
+// The main action of a place (Accept, Log in, Finish).
 Button {
     id: button
     property color tint: Theme.accent
@@ -13,24 +13,25 @@ Button {
     font.family: Theme.font
     font.pixelSize: Theme.fontSize
     font.weight: Font.DemiBold
-    icon.source: iconName ? Theme.icon(iconName) : ""
-    icon.width: 18
-    icon.height: 18
-    icon.color: Theme.onAccent
-    palette.buttonText: Theme.onAccent
-    contentItem: Row {
-        spacing: 6
-        Glyph {
-            visible: button.iconName !== ""
-            name: button.iconName
-            color: Theme.onAccent
-            anchors.verticalCenter: parent.verticalCenter
-        }
-        Label {
-            text: button.text
-            color: Theme.onAccent
-            font: button.font
-            anchors.verticalCenter: parent.verticalCenter
+    contentItem: Item {
+        implicitWidth: accentRow.implicitWidth
+        implicitHeight: accentRow.implicitHeight
+        Row {
+            id: accentRow
+            anchors.centerIn: parent
+            spacing: 6
+            Glyph {
+                visible: button.iconName !== ""
+                glyph: button.iconName
+                color: Theme.accentText
+                anchors.verticalCenter: parent.verticalCenter
+            }
+            Label {
+                text: button.text
+                color: Theme.accentText
+                font: button.font
+                anchors.verticalCenter: parent.verticalCenter
+            }
         }
     }
     background: Rectangle {

@@ -3,10 +3,10 @@ import QtQuick.Controls.impl
 
 // A monochrome icon from the desk's set, tinted.
 IconImage {
-    id: glyph
-    property string name
+    id: root
+    property string glyph
     property int size: 18
-    source: name ? Theme.icon(name) : ""
+    source: root.glyph ? Theme.icon(root.glyph) : ""
     sourceSize.width: size
     sourceSize.height: size
     width: size

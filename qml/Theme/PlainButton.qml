@@ -13,19 +13,25 @@ Button {
     font.family: Theme.font
     font.pixelSize: Theme.fontSize
     font.weight: Font.Medium
-    contentItem: Row {
-        spacing: 6
-        Glyph {
-            visible: button.iconName !== ""
-            name: button.iconName
-            color: button.enabled ? button.tint : Theme.textFaint
-            anchors.verticalCenter: parent.verticalCenter
-        }
-        Label {
-            text: button.text
-            color: button.enabled ? button.tint : Theme.textFaint
-            font: button.font
-            anchors.verticalCenter: parent.verticalCenter
+    contentItem: Item {
+        implicitWidth: plainRow.implicitWidth
+        implicitHeight: plainRow.implicitHeight
+        Row {
+            id: plainRow
+            anchors.centerIn: parent
+            spacing: 6
+            Glyph {
+                visible: button.iconName !== ""
+                glyph: button.iconName
+                color: button.enabled ? button.tint : Theme.textFaint
+                anchors.verticalCenter: parent.verticalCenter
+            }
+            Label {
+                text: button.text
+                color: button.enabled ? button.tint : Theme.textFaint
+                font: button.font
+                anchors.verticalCenter: parent.verticalCenter
+            }
         }
     }
     background: Rectangle {

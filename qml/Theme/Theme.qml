@@ -18,7 +18,7 @@ QtObject {
     readonly property color accent: "#2F6FEB"
     readonly property color accentHover: "#255FD1"
     readonly property color accentSoft: "#E7EFFE"
-    readonly property color onAccent: "#FFFFFF"
+    readonly property color accentText: "#FFFFFF"
     readonly property color bubbleIn: "#FFFFFF"
     readonly property color bubbleOut: "#DDEBFF"
     readonly property color bubbleOutBorder: "#C9DDFB"
