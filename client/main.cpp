@@ -11,6 +11,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    era::desk::DeskApp::markStart();
     QApplication app(argc, argv); // widgets only for the tray icon's menu
     QApplication::setOrganizationName(u"ERA"_s);
     QApplication::setApplicationName(u"era-desk"_s);

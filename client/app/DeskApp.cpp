@@ -6,6 +6,9 @@
 #include "session/Session.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QQuickWindow>
+#include <QTextStream>
 #include <QFont>
 #include <QGuiApplication>
 #include <QIcon>
@@ -17,6 +20,15 @@
 using namespace Qt::StringLiterals;
 
 namespace era::desk {
+
+namespace {
+QElapsedTimer s_startClock; // started by DeskApp::markStart() in main()
+} // namespace
+
+void DeskApp::markStart()
+{
+    s_startClock.start();
+}
 
 DeskApp::DeskApp(Options options, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_session(std::make_unique<Session>(nullptr))
@@ -73,11 +85,33 @@ bool DeskApp::load()
     m_engine->load(QUrl(u"qrc:/Era/Desk/Main.qml"_s));
     if (failed || m_engine->rootObjects().isEmpty())
         return false;
+    if (qEnvironmentVariableIsSet("ERA_DESK_REPORT_READY"))
+        reportWhenUsable();
     if (!m_options.server.isEmpty() && !m_options.login.isEmpty())
         m_session->login(m_options.server, m_options.login, m_options.password, m_options.remember);
     else
         m_session->restore();
     return true;
+}
+
+void DeskApp::reportWhenUsable()
+{
+    // For the start-up benchmark: the first frame painted once the session is online with its snapshot.
+    auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().value(0));
+    if (!window)
+        return;
+    auto armed = std::make_shared<bool>(false);
+    connect(m_session.get(), &Session::stateChanged, this, [this, armed] {
+        if (m_session->state() == Session::State::Online)
+            *armed = true;
+    });
+    auto done = std::make_shared<bool>(false);
+    connect(window, &QQuickWindow::frameSwapped, this, [armed, done] {
+        if (!*armed || *done)
+            return;
+        *done = true;
+        QTextStream(stderr) << "era-desk: usable after " << s_startClock.elapsed() << " ms since main()\n";
+    });
 }
 
 } // namespace era::desk

@@ -32,12 +32,17 @@ public:
     explicit DeskApp(Options options, QObject *parent = nullptr);
     ~DeskApp() override;
 
-    // Loads the window; false when QML failed to load (the errors are logged).
+    // Call first thing in main(): the start-up report counts from here.
+    static void markStart();
+    // Loads the window; false when QML failed to load (the errors are logged). With ERA_DESK_REPORT_READY
+    // set, prints "era-desk: usable after N ms" on the first frame after the session is online.
     bool load();
     Session *session() const { return m_session.get(); }
     QQmlApplicationEngine *engine() const { return m_engine.get(); }
 
 private:
+    void reportWhenUsable();
+
     Options m_options;
     std::unique_ptr<Session> m_session;
     std::unique_ptr<TrayIcon> m_tray;

@@ -10,7 +10,8 @@ using namespace Qt::StringLiterals;
 namespace era::desk::format {
 
 namespace {
-QString tr(const char *text)
+// The words are marked with QT_TRANSLATE_NOOP("format", ...) where they are written, for lupdate.
+QString say(const char *text)
 {
     return QCoreApplication::translate("format", text);
 }
@@ -47,7 +48,7 @@ QString linkify(const QString &plain)
         if (!mail)
             trimLinkEnd(text);
         out += plain.mid(at, m.capturedStart() - at).toHtmlEscaped();
-        QString href = mail ? u"mailto:"_s + text
+        QString href = mail                                              ? u"mailto:"_s + text
                        : text.startsWith(u"www."_s, Qt::CaseInsensitive) ? u"https://"_s + text
                                                                          : text;
         out += u"<a href=\""_s + href.toHtmlEscaped() + u"\">"_s + text.toHtmlEscaped() + u"</a>"_s;
@@ -63,7 +64,7 @@ QString size(qint64 bytes)
     if (bytes < 0)
         return {};
     if (bytes < 1024)
-        return tr("%1 B").arg(bytes);
+        return say(QT_TRANSLATE_NOOP("format", "%1 B")).arg(bytes);
     const char *units[] = {QT_TRANSLATE_NOOP("format", "%1 KB"), QT_TRANSLATE_NOOP("format", "%1 MB"),
                            QT_TRANSLATE_NOOP("format", "%1 GB")};
     double value = bytes / 1024.0;
@@ -73,7 +74,7 @@ QString size(qint64 bytes)
         ++unit;
     }
     const int decimals = value < 10 && unit > 0 ? 1 : 0;
-    return tr(units[unit]).arg(QLocale().toString(value, 'f', decimals));
+    return say(units[unit]).arg(QLocale().toString(value, 'f', decimals));
 }
 
 QString duration(int seconds)
@@ -92,9 +93,9 @@ QString day(const QDate &date, const QDate &today)
         return {};
     const qint64 back = date.daysTo(today);
     if (back == 0)
-        return tr("Today");
+        return say(QT_TRANSLATE_NOOP("format", "Today"));
     if (back == 1)
-        return tr("Yesterday");
+        return say(QT_TRANSLATE_NOOP("format", "Yesterday"));
     QLocale locale;
     if (back > 1 && back < 7)
         return locale.standaloneDayName(date.dayOfWeek(), QLocale::LongFormat);
@@ -111,16 +112,17 @@ QString waited(qint64 ms)
 {
     const qint64 s = std::max<qint64>(0, ms) / 1000;
     if (s < 5)
-        return tr("now");
+        return say(QT_TRANSLATE_NOOP("format", "now"));
     if (s < 60)
-        return tr("%1 s").arg(s);
+        return say(QT_TRANSLATE_NOOP("format", "%1 s")).arg(s);
     if (s < 3600)
-        return tr("%1 min").arg(s / 60);
+        return say(QT_TRANSLATE_NOOP("format", "%1 min")).arg(s / 60);
     if (s < 86400) {
         const qint64 min = (s / 60) % 60;
-        return min ? tr("%1 h %2 min").arg(s / 3600).arg(min) : tr("%1 h").arg(s / 3600);
+        return min ? say(QT_TRANSLATE_NOOP("format", "%1 h %2 min")).arg(s / 3600).arg(min)
+                   : say(QT_TRANSLATE_NOOP("format", "%1 h")).arg(s / 3600);
     }
-    return tr("%1 d").arg(s / 86400);
+    return say(QT_TRANSLATE_NOOP("format", "%1 d")).arg(s / 86400);
 }
 
 QUrl mapUrl(double latitude, double longitude)
