@@ -809,9 +809,9 @@
     <message numerus="yes">
         <location line="+72"/>
         <source>%n unsent</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n unsent</numerusform>
+            <numerusform>%n unsent</numerusform>
         </translation>
     </message>
     <message>
@@ -855,9 +855,9 @@
     <message numerus="yes">
         <location line="+30"/>
         <source>%n member(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n member</numerusform>
+            <numerusform>%n members</numerusform>
         </translation>
     </message>
     <message>
@@ -1008,17 +1008,19 @@
         <location line="+1"/>
         <source>%1
 Accept within %n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1
+Accept within %n s</numerusform>
+            <numerusform>%1
+Accept within %n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+24"/>
         <source>%1 (%n new)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 (%n new)</numerusform>
+            <numerusform>%1 (%n new)</numerusform>
         </translation>
     </message>
 </context>
@@ -1094,9 +1096,9 @@ Accept within %n s</source>
     <message numerus="yes">
         <location line="+4"/>
         <source>Connection lost%1. Retrying in %n s…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Connection lost%1. Retrying in %n s…</numerusform>
+            <numerusform>Connection lost%1. Retrying in %n s…</numerusform>
         </translation>
     </message>
     <message>
@@ -1122,9 +1124,9 @@ Accept within %n s</source>
     <message numerus="yes">
         <location line="+2"/>
         <source>Too many attempts. Try again in %n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Too many attempts. Try again in %n s</numerusform>
+            <numerusform>Too many attempts. Try again in %n s</numerusform>
         </translation>
     </message>
     <message>
@@ -1239,17 +1241,17 @@ Accept within %n s</source>
     <message numerus="yes">
         <location line="+65"/>
         <source>%n new dialog(s) offered</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n new dialog offered</numerusform>
+            <numerusform>%n new dialogs offered</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n unread message(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n unread message</numerusform>
+            <numerusform>%n unread messages</numerusform>
         </translation>
     </message>
     <message>

@@ -6,12 +6,12 @@
     <message>
         <location filename="../../qml/Conversation/AudioBody.qml" line="+72"/>
         <source>Receiving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Получение…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Voice message</source>
-        <translation type="unfinished"></translation>
+        <translation>Голосовое сообщение</translation>
     </message>
 </context>
 <context>
@@ -19,17 +19,17 @@
     <message>
         <location filename="../../qml/Conversation/Bubble.qml" line="+34"/>
         <source>Forwarded from %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Переслано от %1</translation>
     </message>
     <message>
         <location line="+54"/>
         <source>edited</source>
-        <translation type="unfinished"></translation>
+        <translation>изменено</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>Message deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>Сообщение удалено</translation>
     </message>
 </context>
 <context>
@@ -37,32 +37,32 @@
     <message>
         <location filename="../../qml/Conversation/Composer.qml" line="+51"/>
         <source>Cancel the reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Отменить ответ</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Attach files</source>
-        <translation type="unfinished"></translation>
+        <translation>Прикрепить файлы</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Write a message…</source>
-        <translation type="unfinished"></translation>
+        <translation>Напишите сообщение…</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Emoji</source>
-        <translation type="unfinished"></translation>
+        <translation>Эмодзи</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Send (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправить (Enter)</translation>
     </message>
     <message>
         <location line="+22"/>
         <source>Send files</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправить файлы</translation>
     </message>
 </context>
 <context>
@@ -70,7 +70,7 @@
     <message>
         <location filename="../../qml/Conversation/ContactBody.qml" line="+38"/>
         <source>Copy the number</source>
-        <translation type="unfinished"></translation>
+        <translation>Скопировать номер</translation>
     </message>
 </context>
 <context>
@@ -78,92 +78,92 @@
     <message>
         <location filename="../../qml/Conversation/ConversationPane.qml" line="+62"/>
         <source>In progress</source>
-        <translation type="unfinished"></translation>
+        <translation>В работе</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Served by %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Обслуживает %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Завершён</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Offered to you</source>
-        <translation type="unfinished"></translation>
+        <translation>Предложен вам</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting in queue, position %1</source>
-        <translation type="unfinished"></translation>
+        <translation>В очереди, позиция %1</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>Ожидает</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Transfer</source>
-        <translation type="unfinished"></translation>
+        <translation>Передать</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Transfer to a queue or a colleague (Ctrl+Shift+T)</source>
-        <translation type="unfinished"></translation>
+        <translation>Передать в очередь или коллеге (Ctrl+Shift+T)</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Finish</source>
-        <translation type="unfinished"></translation>
+        <translation>Завершить</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>End the service (Ctrl+Shift+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Завершить обслуживание (Ctrl+Shift+F)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Customer details</source>
-        <translation type="unfinished"></translation>
+        <translation>Данные клиента</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>This dialog is offered to you. Accept it to answer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Этот диалог предложен вам. Примите его, чтобы ответить.</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Decline</source>
-        <translation type="unfinished"></translation>
+        <translation>Отклонить</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Accept</source>
-        <translation type="unfinished"></translation>
+        <translation>Принять</translation>
     </message>
     <message>
         <location line="+59"/>
         <source>The beginning of the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Начало диалога</translation>
     </message>
     <message>
         <location line="+74"/>
         <source>Drop files to send them</source>
-        <translation type="unfinished"></translation>
+        <translation>Перетащите файлы сюда, чтобы отправить их</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>This dialog is finished. The customer&apos;s next message opens a new one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалог завершён. Следующее сообщение клиента откроет новый.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>You are reading this dialog; only its operator can write.</source>
-        <translation type="unfinished"></translation>
+        <translation>Вы просматриваете диалог; писать в него может только его оператор.</translation>
     </message>
 </context>
 <context>
@@ -171,22 +171,22 @@
     <message>
         <location filename="../../qml/Conversation/DeliveryMark.qml" line="+20"/>
         <source>Sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправка…</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Stored, being delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранено, доставляется</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Delivered to the channel</source>
-        <translation type="unfinished"></translation>
+        <translation>Доставлено в канал</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Not delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>Не доставлено</translation>
     </message>
 </context>
 <context>
@@ -194,7 +194,7 @@
     <message>
         <location filename="../../qml/Dialogs/DialogDelegate.qml" line="+88"/>
         <source>You: </source>
-        <translation type="unfinished"></translation>
+        <translation>Вы: </translation>
     </message>
 </context>
 <context>
@@ -202,27 +202,27 @@
     <message>
         <location filename="../../client/model/DialogListModel.cpp" line="+37"/>
         <source>Offered to you</source>
-        <translation type="unfinished"></translation>
+        <translation>Предложены вам</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Waiting in queues</source>
-        <translation type="unfinished"></translation>
+        <translation>Ожидают в очередях</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>In progress</source>
-        <translation type="unfinished"></translation>
+        <translation>В работе</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Завершённые</translation>
     </message>
     <message>
         <location line="+135"/>
         <source>Customer</source>
-        <translation type="unfinished"></translation>
+        <translation>Клиент</translation>
     </message>
 </context>
 <context>
@@ -230,22 +230,22 @@
     <message>
         <location filename="../../qml/Dialogs/DialogListPane.qml" line="+61"/>
         <source>No dialogs yet. New ones will be offered to you here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалогов пока нет. Новые диалоги будут предложены вам здесь.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>You are %1. Go online to receive dialogs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Вы %1. Перейдите в статус «В сети», чтобы получать диалоги.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>away</source>
-        <translation type="unfinished"></translation>
+        <translation>отошли</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>не в сети</translation>
     </message>
 </context>
 <context>
@@ -253,47 +253,47 @@
     <message>
         <location filename="../../client/model/EmojiModel.cpp" line="+22"/>
         <source>Smileys</source>
-        <translation type="unfinished"></translation>
+        <translation>Смайлики</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Gestures and people</source>
-        <translation type="unfinished"></translation>
+        <translation>Жесты и люди</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Hearts and symbols</source>
-        <translation type="unfinished"></translation>
+        <translation>Сердечки и символы</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Animals and nature</source>
-        <translation type="unfinished"></translation>
+        <translation>Животные и природа</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Food and drink</source>
-        <translation type="unfinished"></translation>
+        <translation>Еда и напитки</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Activities and travel</source>
-        <translation type="unfinished"></translation>
+        <translation>Занятия и путешествия</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Objects</source>
-        <translation type="unfinished"></translation>
+        <translation>Предметы</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Flags</source>
-        <translation type="unfinished"></translation>
+        <translation>Флаги</translation>
     </message>
     <message>
         <location line="+29"/>
         <source>Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>Недавние</translation>
     </message>
 </context>
 <context>
@@ -301,22 +301,22 @@
     <message>
         <location filename="../../qml/Desk/EmptyConversation.qml" line="+21"/>
         <source>A customer is waiting for you</source>
-        <translation type="unfinished"></translation>
+        <translation>Вас ждёт клиент</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Choose a dialog on the left</source>
-        <translation type="unfinished"></translation>
+        <translation>Выберите диалог слева</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>All caught up</source>
-        <translation type="unfinished"></translation>
+        <translation>Всё разобрано</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Ctrl+Shift+A accepts an offer · Ctrl+Tab goes to the next dialog · F1 lists every shortcut</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+A — принять входящий диалог · Ctrl+Tab — следующий диалог · F1 — все сочетания клавиш</translation>
     </message>
 </context>
 <context>
@@ -324,32 +324,32 @@
     <message>
         <location filename="../../qml/Conversation/FileBody.qml" line="+51"/>
         <source>Receiving…</source>
-        <translation type="unfinished"></translation>
+        <translation>Получение…</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Downloading… %1%</source>
-        <translation type="unfinished"></translation>
+        <translation>Скачивание… %1%</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Отмена</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Открыть</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Download</source>
-        <translation type="unfinished"></translation>
+        <translation>Скачать</translation>
     </message>
     <message>
         <location line="+15"/>
         <source>Show in folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Показать в папке</translation>
     </message>
 </context>
 <context>
@@ -357,12 +357,12 @@
     <message>
         <location filename="../../qml/Conversation/ImageBody.qml" line="+41"/>
         <source>Receiving the photo…</source>
-        <translation type="unfinished"></translation>
+        <translation>Получение фото…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The photo could not be loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось загрузить фото</translation>
     </message>
 </context>
 <context>
@@ -370,7 +370,7 @@
     <message>
         <location filename="../../qml/Conversation/ImageViewer.qml" line="+43"/>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Закрыть</translation>
     </message>
 </context>
 <context>
@@ -378,12 +378,12 @@
     <message>
         <location filename="../../qml/Conversation/LocationBody.qml" line="+34"/>
         <source>Location</source>
-        <translation type="unfinished"></translation>
+        <translation>Местоположение</translation>
     </message>
     <message>
         <location line="+23"/>
         <source>Open map</source>
-        <translation type="unfinished"></translation>
+        <translation>Открыть карту</translation>
     </message>
 </context>
 <context>
@@ -391,42 +391,42 @@
     <message>
         <location filename="../../qml/Login/LoginPage.qml" line="+47"/>
         <source>ERA Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>ERA Desk</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Every customer, every channel, one desk</source>
-        <translation type="unfinished"></translation>
+        <translation>Все клиенты и все каналы — в одном окне</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>Server</source>
-        <translation type="unfinished"></translation>
+        <translation>Сервер</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Login</source>
-        <translation type="unfinished"></translation>
+        <translation>Логин</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>your.name</source>
-        <translation type="unfinished"></translation>
+        <translation>ivan.petrov</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>Пароль</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Remember me on this computer</source>
-        <translation type="unfinished"></translation>
+        <translation>Запомнить меня на этом компьютере</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Log in</source>
-        <translation type="unfinished"></translation>
+        <translation>Войти</translation>
     </message>
 </context>
 <context>
@@ -434,12 +434,12 @@
     <message>
         <location filename="../../qml/Desk/Main.qml" line="+17"/>
         <source>(%1) ERA Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>(%1) ERA Desk</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>ERA Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>ERA Desk</translation>
     </message>
 </context>
 <context>
@@ -447,17 +447,17 @@
     <message>
         <location filename="../../qml/Conversation/MessageActions.qml" line="+50"/>
         <source>More reactions</source>
-        <translation type="unfinished"></translation>
+        <translation>Другие реакции</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Ответить</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Copy text</source>
-        <translation type="unfinished"></translation>
+        <translation>Копировать текст</translation>
     </message>
 </context>
 <context>
@@ -465,22 +465,22 @@
     <message>
         <location filename="../../qml/Conversation/MessageDelegate.qml" line="+175"/>
         <source>Not delivered: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Не доставлено: %1</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Send again</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправить снова</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Retry</source>
-        <translation type="unfinished"></translation>
+        <translation>Повторить</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>Discard</source>
-        <translation type="unfinished"></translation>
+        <translation>Удалить</translation>
     </message>
 </context>
 <context>
@@ -488,37 +488,37 @@
     <message>
         <location filename="../../client/model/MessageListModel.cpp" line="+59"/>
         <source>Photo</source>
-        <translation type="unfinished"></translation>
+        <translation>Фото</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Video</source>
-        <translation type="unfinished"></translation>
+        <translation>Видео</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Audio</source>
-        <translation type="unfinished"></translation>
+        <translation>Аудио</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Voice message</source>
-        <translation type="unfinished"></translation>
+        <translation>Голосовое сообщение</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Sticker</source>
-        <translation type="unfinished"></translation>
+        <translation>Стикер</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>Файл</translation>
     </message>
     <message>
         <location line="+174"/>
         <source>hidden sender</source>
-        <translation type="unfinished"></translation>
+        <translation>скрытого отправителя</translation>
     </message>
 </context>
 <context>
@@ -526,22 +526,22 @@
     <message>
         <location filename="../../qml/Dialogs/OfferBanner.qml" line="+58"/>
         <source>New dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый диалог</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 с</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Decline</source>
-        <translation type="unfinished"></translation>
+        <translation>Отклонить</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Accept</source>
-        <translation type="unfinished"></translation>
+        <translation>Принять</translation>
     </message>
 </context>
 <context>
@@ -549,17 +549,17 @@
     <message>
         <location filename="../../qml/Dialogs/PresenceSwitch.qml" line="+24"/>
         <source>Online</source>
-        <translation type="unfinished"></translation>
+        <translation>В сети</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Away</source>
-        <translation type="unfinished"></translation>
+        <translation>Отошёл</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Не в сети</translation>
     </message>
 </context>
 <context>
@@ -567,47 +567,47 @@
     <message>
         <location filename="../../qml/Desk/SettingsDialog.qml" line="+24"/>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Язык</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>As the system</source>
-        <translation type="unfinished"></translation>
+        <translation>Как в системе</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Desktop notifications for offers and new messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Уведомления на рабочем столе о входящих диалогах и новых сообщениях</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Sounds</source>
-        <translation type="unfinished"></translation>
+        <translation>Звуки</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Keep my login in a plain file when no keychain is available</source>
-        <translation type="unfinished"></translation>
+        <translation>Хранить данные входа в обычном файле, если хранилище паролей недоступно</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Anyone who can read your files could then use your session. Leave this off on shared computers.</source>
-        <translation type="unfinished"></translation>
+        <translation>Тогда любой, кто может читать ваши файлы, сможет воспользоваться вашей сессией. Не включайте на общих компьютерах.</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Signed in to %1 as %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Вы вошли на %1 как %2</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Закрыть</translation>
     </message>
 </context>
 <context>
@@ -615,57 +615,57 @@
     <message>
         <location filename="../../qml/Desk/ShortcutsDialog.qml" line="+23"/>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Сочетания клавиш</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Accept the offer</source>
-        <translation type="unfinished"></translation>
+        <translation>Принять входящий диалог</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Next dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Следующий диалог</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Previous dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Предыдущий диалог</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Finish the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Завершить диалог</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Transfer the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Передать диалог</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Send the message</source>
-        <translation type="unfinished"></translation>
+        <translation>Отправить сообщение</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>New line</source>
-        <translation type="unfinished"></translation>
+        <translation>Новая строка</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Paste text or a picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Вставить текст или изображение</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Cancel the reply</source>
-        <translation type="unfinished"></translation>
+        <translation>Отменить ответ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки</translation>
     </message>
 </context>
 <context>
@@ -673,37 +673,37 @@
     <message>
         <location filename="../../qml/Conversation/SubscriberPanel.qml" line="+70"/>
         <source>Channel</source>
-        <translation type="unfinished"></translation>
+        <translation>Канал</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Язык</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Dialog since</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалог начат</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>In queue</source>
-        <translation type="unfinished"></translation>
+        <translation>В очереди</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>position %1</source>
-        <translation type="unfinished"></translation>
+        <translation>позиция %1</translation>
     </message>
     <message>
         <location line="+32"/>
         <source>Earlier dialogs</source>
-        <translation type="unfinished"></translation>
+        <translation>Предыдущие диалоги</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>This is the first dialog with this customer.</source>
-        <translation type="unfinished"></translation>
+        <translation>Это первый диалог с этим клиентом.</translation>
     </message>
 </context>
 <context>
@@ -711,81 +711,81 @@
     <message>
         <location filename="../../qml/Supervisor/SupervisorPage.qml" line="+13"/>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 мин %2 с</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 с</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Queues right now</source>
-        <translation type="unfinished"></translation>
+        <translation>Очереди сейчас</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Updated %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Обновлено в %1</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>Waiting customers</source>
-        <translation type="unfinished"></translation>
+        <translation>Клиентов в ожидании</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+27"/>
         <source>Longest wait</source>
-        <translation type="unfinished"></translation>
+        <translation>Макс. ожидание</translation>
     </message>
     <message>
         <location line="-22"/>
         <source>Open dialogs</source>
-        <translation type="unfinished"></translation>
+        <translation>Открытых диалогов</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Colleagues online</source>
-        <translation type="unfinished"></translation>
+        <translation>Коллег в сети</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>Queue</source>
-        <translation type="unfinished"></translation>
+        <translation>Очередь</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>Ожидают</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>In progress</source>
-        <translation type="unfinished"></translation>
+        <translation>В работе</translation>
     </message>
     <message>
         <location line="+1"/>
         <location line="+117"/>
         <source>Online</source>
-        <translation type="unfinished"></translation>
+        <translation>В сети</translation>
     </message>
     <message>
         <location line="-117"/>
         <location line="+117"/>
         <source>Away</source>
-        <translation type="unfinished"></translation>
+        <translation>Отошёл</translation>
     </message>
     <message>
         <location line="-117"/>
         <location line="+117"/>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Не в сети</translation>
     </message>
     <message>
         <location line="-47"/>
         <source>Colleagues</source>
-        <translation type="unfinished"></translation>
+        <translation>Коллеги</translation>
     </message>
 </context>
 <context>
@@ -793,47 +793,47 @@
     <message>
         <location filename="../../qml/Desk/TopBar.qml" line="+39"/>
         <source>ERA Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>ERA Desk</translation>
     </message>
     <message>
         <location line="+11"/>
         <location line="+2"/>
         <source>Dialogs</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалоги</translation>
     </message>
     <message>
         <location line="-1"/>
         <source>Supervision</source>
-        <translation type="unfinished"></translation>
+        <translation>Мониторинг</translation>
     </message>
     <message numerus="yes">
         <location line="+72"/>
         <source>%n unsent</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n неотправленное</numerusform>
+            <numerusform>%n неотправленных</numerusform>
+            <numerusform>%n неотправленных</numerusform>
         </translation>
     </message>
     <message>
         <location line="+31"/>
         <source>%1 of %2 dialogs</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалогов: %1 из %2</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Keyboard shortcuts (F1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Сочетания клавиш (F1)</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Настройки</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Log out</source>
-        <translation type="unfinished"></translation>
+        <translation>Выйти</translation>
     </message>
 </context>
 <context>
@@ -841,41 +841,41 @@
     <message>
         <location filename="../../qml/Desk/TransferDialog.qml" line="+36"/>
         <source>Transfer the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Передать диалог</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>To a queue</source>
-        <translation type="unfinished"></translation>
+        <translation>В очередь</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>To a colleague</source>
-        <translation type="unfinished"></translation>
+        <translation>Коллеге</translation>
     </message>
     <message numerus="yes">
         <location line="+30"/>
         <source>%n member(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n оператор</numerusform>
+            <numerusform>%n оператора</numerusform>
+            <numerusform>%n операторов</numerusform>
         </translation>
     </message>
     <message>
         <location line="+35"/>
         <source> (you)</source>
-        <translation type="unfinished"></translation>
+        <translation> (вы)</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>not connected</source>
-        <translation type="unfinished"></translation>
+        <translation>не подключён</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Отмена</translation>
     </message>
 </context>
 <context>
@@ -883,7 +883,7 @@
     <message>
         <location filename="../../qml/Conversation/VideoBody.qml" line="+47"/>
         <source>Receiving the video…</source>
-        <translation type="unfinished"></translation>
+        <translation>Получение видео…</translation>
     </message>
 </context>
 <context>
@@ -891,53 +891,53 @@
     <message>
         <location filename="../../shared/era/content/Preview.cpp" line="+37"/>
         <source>Photo</source>
-        <translation type="unfinished"></translation>
+        <translation>Фото</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Video</source>
-        <translation type="unfinished"></translation>
+        <translation>Видео</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Audio</source>
-        <translation type="unfinished"></translation>
+        <translation>Аудио</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>Voice message</source>
-        <translation type="unfinished"></translation>
+        <translation>Голосовое сообщение</translation>
     </message>
     <message>
         <location line="+7"/>
         <source>Document</source>
-        <translation type="unfinished"></translation>
+        <translation>Документ</translation>
     </message>
     <message>
         <location line="+4"/>
         <location line="+1"/>
         <source>Sticker</source>
-        <translation type="unfinished"></translation>
+        <translation>Стикер</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Location</source>
-        <translation type="unfinished"></translation>
+        <translation>Местоположение</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Contact</source>
-        <translation type="unfinished"></translation>
+        <translation>Контакт</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Unsupported message</source>
-        <translation type="unfinished"></translation>
+        <translation>Неподдерживаемое сообщение</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>Message deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>Сообщение удалено</translation>
     </message>
 </context>
 <context>
@@ -945,32 +945,32 @@
     <message>
         <location filename="../../client/session/Conversation.cpp" line="+61"/>
         <source>Customer</source>
-        <translation type="unfinished"></translation>
+        <translation>Клиент</translation>
     </message>
     <message>
         <location line="+18"/>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>да</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>нет</translation>
     </message>
     <message>
         <location line="+188"/>
         <source>The reaction did not reach the customer: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Реакция не дошла до клиента: %1</translation>
     </message>
     <message>
         <location line="+64"/>
         <source>Cannot send %1: not a readable file</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось отправить %1: файл недоступен для чтения</translation>
     </message>
     <message>
         <location line="+36"/>
         <source>Cannot keep the pasted image in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось сохранить вставленное изображение в %1</translation>
     </message>
 </context>
 <context>
@@ -978,7 +978,7 @@
     <message>
         <location filename="../../client/notify/DesktopNotifications.cpp" line="+64"/>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>Открыть</translation>
     </message>
 </context>
 <context>
@@ -986,17 +986,17 @@
     <message>
         <location filename="../../client/session/FileTransfers.cpp" line="+61"/>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось записать %1: %2</translation>
     </message>
     <message>
         <location line="+28"/>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Отменено</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>The file is no longer on the server</source>
-        <translation type="unfinished"></translation>
+        <translation>Файла больше нет на сервере</translation>
     </message>
 </context>
 <context>
@@ -1004,25 +1004,28 @@
     <message>
         <location filename="../../client/notify/Notifier.cpp" line="+54"/>
         <source>New dialog: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый диалог: %1</translation>
     </message>
     <message numerus="yes">
         <location line="+1"/>
         <source>%1
 Accept within %n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1
+Примите в течение %n с</numerusform>
+            <numerusform>%1
+Примите в течение %n с</numerusform>
+            <numerusform>%1
+Примите в течение %n с</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+24"/>
         <source>%1 (%n new)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1 (%n новое)</numerusform>
+            <numerusform>%1 (%n новых)</numerusform>
+            <numerusform>%1 (%n новых)</numerusform>
         </translation>
     </message>
 </context>
@@ -1031,7 +1034,7 @@ Accept within %n s</source>
     <message>
         <location filename="../../client/session/SendQueue.cpp" line="+200"/>
         <source>Cannot read %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось прочитать %1: %2</translation>
     </message>
 </context>
 <context>
@@ -1040,12 +1043,12 @@ Accept within %n s</source>
         <location filename="../../client/net/ServerConnection.cpp" line="+80"/>
         <location line="+111"/>
         <source>Not connected to the server</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет подключения к серверу</translation>
     </message>
     <message>
         <location line="+84"/>
         <source>The connection to the server was lost</source>
-        <translation type="unfinished"></translation>
+        <translation>Соединение с сервером потеряно</translation>
     </message>
 </context>
 <context>
@@ -1053,166 +1056,166 @@ Accept within %n s</source>
     <message>
         <location filename="../../client/session/Session.cpp" line="+58"/>
         <source>Your login is kept in a plain file, as you allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Данные входа хранятся в обычном файле, как вы разрешили.</translation>
     </message>
     <message>
         <location line="+38"/>
         <source>Your session has expired. Please log in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Срок действия сессии истёк. Войдите снова.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>This account is disabled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Эта учётная запись отключена.</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Your session has ended (%1). Please log in again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сессия завершена (%1). Войдите снова.</translation>
     </message>
     <message>
         <location line="+72"/>
         <source>A dialog left your list: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалог убран из вашего списка: %1</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Not signed in</source>
-        <translation type="unfinished"></translation>
+        <translation>Вход не выполнен</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Signing in…</source>
-        <translation type="unfinished"></translation>
+        <translation>Вход…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Connecting to %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Подключение к %1…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Connected</source>
-        <translation type="unfinished"></translation>
+        <translation>Подключено</translation>
     </message>
     <message numerus="yes">
         <location line="+4"/>
         <source>Connection lost%1. Retrying in %n s…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Соединение потеряно%1. Повтор через %n с…</numerusform>
+            <numerusform>Соединение потеряно%1. Повтор через %n с…</numerusform>
+            <numerusform>Соединение потеряно%1. Повтор через %n с…</numerusform>
         </translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Reconnecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Переподключение…</translation>
     </message>
     <message>
         <location line="+52"/>
         <source>Enter the server address, e.g. https://era.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите адрес сервера, например https://era.example.com</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Enter your login and password</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите логин и пароль</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>Wrong login or password</source>
-        <translation type="unfinished"></translation>
+        <translation>Неверный логин или пароль</translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>Too many attempts. Try again in %n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Слишком много попыток. Повторите через %n с</numerusform>
+            <numerusform>Слишком много попыток. Повторите через %n с</numerusform>
+            <numerusform>Слишком много попыток. Повторите через %n с</numerusform>
         </translation>
     </message>
     <message>
         <location line="+3"/>
         <source>This account is disabled</source>
-        <translation type="unfinished"></translation>
+        <translation>Эта учётная запись отключена</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Cannot reach the server at %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Сервер %1 недоступен: %2</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>The secure connection to %1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось установить защищённое соединение с %1: %2</translation>
     </message>
     <message>
         <location line="+16"/>
         <source>No keychain answered; your login is kept in a plain file, as you allowed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Хранилище паролей не ответило; данные входа хранятся в обычном файле, как вы разрешили.</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>No keychain is available (%1), so your login is not remembered. You can allow keeping it in a plain file in Settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Хранилище паролей недоступно (%1), поэтому данные входа не сохранены. В настройках можно разрешить хранить их в обычном файле.</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>The keychain did not answer (%1); please log in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Хранилище паролей не ответило (%1); войдите в систему.</translation>
     </message>
     <message>
         <location line="+100"/>
         <source>the offer is no longer yours</source>
-        <translation type="unfinished"></translation>
+        <translation>диалог больше не предложен вам</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>not connected to the server</source>
-        <translation type="unfinished"></translation>
+        <translation>нет подключения к серверу</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>Could not change your status</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось сменить статус</translation>
     </message>
     <message>
         <location line="+33"/>
         <source>Could not accept the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось принять диалог</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>Could not decline the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось отклонить диалог</translation>
     </message>
     <message>
         <location line="+5"/>
         <source>Could not finish the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось завершить диалог</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Dialog finished</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалог завершён</translation>
     </message>
     <message>
         <location line="+12"/>
         <location line="+8"/>
         <source>Could not transfer the dialog</source>
-        <translation type="unfinished"></translation>
+        <translation>Не удалось передать диалог</translation>
     </message>
     <message>
         <location line="-7"/>
         <source>Transferred to the queue %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалог передан в очередь «%1»</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Transferred to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Диалог передан: %1</translation>
     </message>
 </context>
 <context>
@@ -1220,50 +1223,50 @@ Accept within %n s</source>
     <message>
         <location filename="../../client/notify/TrayIcon.cpp" line="+18"/>
         <source>Show ERA Desk</source>
-        <translation type="unfinished"></translation>
+        <translation>Показать ERA Desk</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Online</source>
-        <translation type="unfinished"></translation>
+        <translation>В сети</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Away</source>
-        <translation type="unfinished"></translation>
+        <translation>Отошёл</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>Offline</source>
-        <translation type="unfinished"></translation>
+        <translation>Не в сети</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>Выход</translation>
     </message>
     <message numerus="yes">
         <location line="+65"/>
         <source>%n new dialog(s) offered</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n входящий диалог</numerusform>
+            <numerusform>%n входящих диалога</numerusform>
+            <numerusform>%n входящих диалогов</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location line="+2"/>
         <source>%n unread message(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n непрочитанное сообщение</numerusform>
+            <numerusform>%n непрочитанных сообщения</numerusform>
+            <numerusform>%n непрочитанных сообщений</numerusform>
         </translation>
     </message>
     <message>
         <location line="+1"/>
         <source>ERA Desk: nothing new</source>
-        <translation type="unfinished"></translation>
+        <translation>ERA Desk: ничего нового</translation>
     </message>
 </context>
 <context>
@@ -1273,27 +1276,27 @@ Accept within %n s</source>
         <location line="+3"/>
         <location line="+212"/>
         <source>Customer</source>
-        <translation type="unfinished"></translation>
+        <translation>Клиент</translation>
     </message>
     <message>
         <location line="-119"/>
         <source>finished by a supervisor</source>
-        <translation type="unfinished"></translation>
+        <translation>завершён супервизором</translation>
     </message>
     <message>
         <location line="+21"/>
         <source>transferred</source>
-        <translation type="unfinished"></translation>
+        <translation>передан</translation>
     </message>
     <message>
         <location line="+88"/>
         <source>You</source>
-        <translation type="unfinished"></translation>
+        <translation>Вы</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Colleague</source>
-        <translation type="unfinished"></translation>
+        <translation>Коллега</translation>
     </message>
 </context>
 <context>
@@ -1301,62 +1304,62 @@ Accept within %n s</source>
     <message>
         <location filename="../../client/model/TextFormat.cpp" line="+67"/>
         <source>%1 B</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Б</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1 KB</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 КБ</translation>
     </message>
     <message>
         <location line="+0"/>
         <source>%1 MB</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 МБ</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1 GB</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ГБ</translation>
     </message>
     <message>
         <location line="+27"/>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>Сегодня</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Yesterday</source>
-        <translation type="unfinished"></translation>
+        <translation>Вчера</translation>
     </message>
     <message>
         <location line="+17"/>
         <source>now</source>
-        <translation type="unfinished"></translation>
+        <translation>только что</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 с</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 мин</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ч %2 мин</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ч</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>%1 d</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 дн.</translation>
     </message>
 </context>
 </TS>
