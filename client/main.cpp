@@ -24,13 +24,14 @@ int main(int argc, char *argv[])
     cli.setApplicationDescription(u"ERA Desk: serve customers' dialogs from every channel."_s);
     cli.addHelpOption();
     cli.addVersionOption();
-    const QCommandLineOption server(u"server"_s, u"Log in to this server at start, e.g. http://127.0.0.1:8080"_s,
-                                    u"url"_s);
+    const QCommandLineOption server(
+        u"server"_s, u"Log in to this server at start, e.g. http://127.0.0.1:8080"_s, u"url"_s);
     const QCommandLineOption login(u"login"_s, u"The login to use with --server"_s, u"login"_s);
-    const QCommandLineOption passwordFile(u"password-file"_s,
-                                          u"Read the password for --login from this file (- for stdin); or set "
-                                          "ERA_DESK_PASSWORD"_s,
-                                          u"path"_s);
+    const QCommandLineOption passwordFile(
+        u"password-file"_s,
+        u"Read the password for --login from this file (- for stdin); or set "
+        "ERA_DESK_PASSWORD"_s,
+        u"path"_s);
     const QCommandLineOption noTray(u"no-tray"_s, u"Do not show a tray icon"_s);
     const QCommandLineOption noSounds(u"no-sounds"_s, u"Play no sounds"_s);
     cli.addOptions({server, login, passwordFile, noTray, noSounds});

@@ -7,15 +7,15 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
-#include <QQuickWindow>
-#include <QTextStream>
 #include <QFont>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQuickStyle>
+#include <QQuickWindow>
 #include <QStandardPaths>
+#include <QTextStream>
 
 using namespace Qt::StringLiterals;
 
@@ -78,7 +78,8 @@ bool DeskApp::load()
     const QString cache = qEnvironmentVariable("ERA_DESK_CACHE_DIR");
     m_engine->setNetworkAccessManagerFactory(new AuthorizedNetworkFactory(
         m_session->credentials(),
-        cache.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u"/images"_s : cache));
+        cache.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u"/images"_s
+                        : cache));
     m_engine->addImportPath(u"qrc:/"_s);
     bool failed = false;
     connect(m_engine.get(), &QQmlApplicationEngine::objectCreationFailed, this, [&failed] { failed = true; });

@@ -21,7 +21,7 @@ class DeskApp : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        QString server;       // log in to this server at start (with login and password)
+        QString server; // log in to this server at start (with login and password)
         QString login;
         QString password;     // from --password-file or ERA_DESK_PASSWORD
         bool remember = true; // keep the token for the next start

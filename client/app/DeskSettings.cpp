@@ -14,15 +14,15 @@ constexpr int RecentEmojiCount = 24;
 QString DeskSettings::configDir()
 {
     const QString fromEnv = qEnvironmentVariable("ERA_DESK_CONFIG_DIR");
-    const QString dir = !fromEnv.isEmpty()
-                            ? fromEnv
-                            : QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
+    const QString dir =
+        !fromEnv.isEmpty() ? fromEnv : QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation);
     QDir().mkpath(dir);
     return dir;
 }
 
 DeskSettings::DeskSettings(QObject *parent)
-    : QObject(parent), m_store(std::make_unique<QSettings>(configDir() + u"/era-desk.ini"_s, QSettings::IniFormat))
+    : QObject(parent),
+      m_store(std::make_unique<QSettings>(configDir() + u"/era-desk.ini"_s, QSettings::IniFormat))
 {}
 
 void DeskSettings::put(const QString &key, const QVariant &value)

@@ -20,7 +20,8 @@ class DeskSettings : public QObject {
     // "" follows the system; otherwise "en" or "ru".
     Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)
     Q_PROPERTY(bool soundsEnabled READ soundsEnabled WRITE setSoundsEnabled NOTIFY changed)
-    Q_PROPERTY(bool notificationsEnabled READ notificationsEnabled WRITE setNotificationsEnabled NOTIFY changed)
+    Q_PROPERTY(
+        bool notificationsEnabled READ notificationsEnabled WRITE setNotificationsEnabled NOTIFY changed)
     Q_PROPERTY(bool plaintextTokenAllowed READ plaintextTokenAllowed WRITE setPlaintextTokenAllowed NOTIFY
                    plaintextTokenAllowedChanged)
     Q_PROPERTY(QString recentEmoji READ recentEmoji NOTIFY changed)

@@ -29,7 +29,8 @@ void TokenVault::setPlaintextAllowed(bool allowed)
 QString TokenVault::plainKey(const QString &account) const
 {
     return u"plain_tokens/"_s +
-           QString::fromLatin1(QCryptographicHash::hash(account.toUtf8(), QCryptographicHash::Sha256).toHex());
+           QString::fromLatin1(
+               QCryptographicHash::hash(account.toUtf8(), QCryptographicHash::Sha256).toHex());
 }
 
 void TokenVault::read(const QString &account, QObject *context, Callback done)

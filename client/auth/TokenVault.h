@@ -18,8 +18,8 @@ public:
     struct Outcome {
         bool ok = false;
         Place place = Place::Nowhere;
-        QString token;  // read: the token, empty when none is stored
-        QString error;  // for people, when the keychain failed
+        QString token; // read: the token, empty when none is stored
+        QString error; // for people, when the keychain failed
     };
     using Callback = std::function<void(const Outcome &)>;
 

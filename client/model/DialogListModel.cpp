@@ -173,10 +173,10 @@ QVariant DialogListModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const DialogSummary &d = m_rows.at(index.row());
-    const QString name = !d.subscriberName.isEmpty()       ? d.subscriberName
-                         : !d.subscriberUsername.isEmpty() ? u"@"_s + d.subscriberUsername
-                                                           : QCoreApplication::translate("DialogListModel",
-                                                                                         "Customer");
+    const QString name = !d.subscriberName.isEmpty() ? d.subscriberName
+                         : !d.subscriberUsername.isEmpty()
+                             ? u"@"_s + d.subscriberUsername
+                             : QCoreApplication::translate("DialogListModel", "Customer");
     switch (Role(role)) {
     case DialogIdRole:
         return d.id;
@@ -346,14 +346,16 @@ int DialogListModel::unreadTotal() const
 
 int DialogListModel::offeredCount() const
 {
-    return int(std::count_if(m_rows.begin(), m_rows.end(),
-                             [](const DialogSummary &d) { return d.section == DialogSummary::Section::Offered; }));
+    return int(std::count_if(m_rows.begin(), m_rows.end(), [](const DialogSummary &d) {
+        return d.section == DialogSummary::Section::Offered;
+    }));
 }
 
 int DialogListModel::activeCount() const
 {
-    return int(std::count_if(m_rows.begin(), m_rows.end(),
-                             [](const DialogSummary &d) { return d.section == DialogSummary::Section::Active; }));
+    return int(std::count_if(m_rows.begin(), m_rows.end(), [](const DialogSummary &d) {
+        return d.section == DialogSummary::Section::Active;
+    }));
 }
 
 void DialogListModel::changed()

@@ -194,7 +194,8 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
             return QUrl();
         if (!file->thumbnailFileId.isEmpty())
             return m_fileBase.resolved(QUrl(u"api/v1/files/"_s + file->thumbnailFileId));
-        const bool picture = c.kind() == Kind::Image || (c.kind() == Kind::Sticker && !file->mimeType.isEmpty());
+        const bool picture =
+            c.kind() == Kind::Image || (c.kind() == Kind::Sticker && !file->mimeType.isEmpty());
         if (!picture || file->fileId.isEmpty())
             return QUrl();
         QUrl url = m_fileBase.resolved(QUrl(u"api/v1/files/"_s + file->fileId));

@@ -27,9 +27,9 @@ int OperatorListModel::rowCount(const QModelIndex &parent) const
 
 QHash<int, QByteArray> OperatorListModel::roleNames() const
 {
-    return {{UserIdRole, "userId"},       {LoginRole, "login"},         {DisplayNameRole, "displayName"},
-            {InitialsRole, "initials"},   {RoleNameRole, "roleName"},   {PresenceRole, "presence"},
-            {ConnectedRole, "connected"}, {ActiveRole, "active"},       {CapacityRole, "capacity"},
+    return {{UserIdRole, "userId"},       {LoginRole, "login"},       {DisplayNameRole, "displayName"},
+            {InitialsRole, "initials"},   {RoleNameRole, "roleName"}, {PresenceRole, "presence"},
+            {ConnectedRole, "connected"}, {ActiveRole, "active"},     {CapacityRole, "capacity"},
             {LoadTextRole, "loadText"},   {IsMeRole, "isMe"}};
 }
 

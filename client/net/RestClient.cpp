@@ -78,8 +78,8 @@ AuthorizedNetworkFactory::AuthorizedNetworkFactory(std::shared_ptr<Credentials> 
 QNetworkAccessManager *AuthorizedNetworkFactory::create(QObject *parent)
 {
     // QNetworkDiskCache is not shared between managers; give image loaders their own folder.
-    return new AuthorizedNetworkAccessManager(m_credentials,
-                                              m_cacheDir.isEmpty() ? QString() : m_cacheDir + u"/qml"_s, parent);
+    return new AuthorizedNetworkAccessManager(
+        m_credentials, m_cacheDir.isEmpty() ? QString() : m_cacheDir + u"/qml"_s, parent);
 }
 
 RestClient::RestClient(std::shared_ptr<Credentials> credentials, const QString &cacheDir, QObject *parent)

@@ -23,9 +23,8 @@ bool endsSession(const QString &code)
 
 bool CommandReply::transient() const
 {
-    static const QStringList codes{u"offline"_s,  u"connection_lost"_s, u"shutting_down"_s,
-                                   u"busy"_s,     u"internal"_s,        u"sql_error"_s,
-                                   u"io_error"_s, u"timeout"_s};
+    static const QStringList codes{u"offline"_s,  u"connection_lost"_s, u"shutting_down"_s, u"busy"_s,
+                                   u"internal"_s, u"sql_error"_s,       u"io_error"_s,      u"timeout"_s};
     return !ok && codes.contains(code);
 }
 
@@ -65,6 +64,7 @@ void ServerConnection::setToken(const QString &token)
 void ServerConnection::start()
 {
     m_running = true;
+    m_loggingOut = false;
     m_endCode.clear();
     m_attempt = 0;
     m_retryTimer.stop();
@@ -119,12 +119,15 @@ void ServerConnection::connectNow()
             handleClosed();
     });
     connect(socket, &QWebSocket::pong, this, [this] { m_sinceTraffic.restart(); });
-    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, socket](QAbstractSocket::SocketError) {
-        // A failed connect may end without `disconnected`; handle it once, for the current socket only.
-        if (socket == m_socket && (m_state == State::Connecting || m_state == State::Authenticating) &&
-            socket->state() == QAbstractSocket::UnconnectedState)
-            handleClosed();
-    });
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+            [this, socket](QAbstractSocket::SocketError) {
+                // A failed connect may end without `disconnected`; handle it once, for the current socket
+                // only.
+                if (socket == m_socket &&
+                    (m_state == State::Connecting || m_state == State::Authenticating) &&
+                    socket->state() == QAbstractSocket::UnconnectedState)
+                    handleClosed();
+            });
     setState(State::Connecting);
     m_sinceTraffic.restart();
     m_heartbeat.start();
@@ -146,8 +149,8 @@ void ServerConnection::onConnected()
         args.insert(u"since"_s, m_cursor);
     m_helloResumes = resume;
     const QString id = sendFrame(u"hello"_s, args);
-    m_pending.insert(id, Pending{QPointer<QObject>(this), true,
-                                 [this](const CommandReply &r) { onHelloReply(r); }});
+    m_pending.insert(
+        id, Pending{QPointer<QObject>(this), true, [this](const CommandReply &r) { onHelloReply(r); }});
 }
 
 void ServerConnection::onHelloReply(const CommandReply &reply)
@@ -175,7 +178,8 @@ void ServerConnection::onHelloReply(const CommandReply &reply)
 QString ServerConnection::sendFrame(const QString &name, const QJsonObject &args)
 {
     const QString id = QString::number(++m_nextId);
-    QJsonObject frame{{u"type"_s, QString::fromLatin1(protocol::FrameCommand)}, {u"id"_s, id}, {u"name"_s, name}};
+    QJsonObject frame{
+        {u"type"_s, QString::fromLatin1(protocol::FrameCommand)}, {u"id"_s, id}, {u"name"_s, name}};
     if (!args.isEmpty())
         frame.insert(u"args"_s, args);
     m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
@@ -280,18 +284,20 @@ void ServerConnection::handleClosed()
         setState(State::Idle);
         return;
     }
-    switch (code) {
-    case QWebSocketProtocol::CloseCodeNormal: // logout
+    // Qt reports 1000 also when the connection just broke, so only our own logout counts as one.
+    if (code == QWebSocketProtocol::CloseCodeNormal && std::exchange(m_loggingOut, false)) {
         m_running = false;
         setState(State::Idle);
         Q_EMIT loggedOut();
         return;
+    }
+    switch (code) {
     case 4001:
     case 4002:
     case 4003:
         m_running = false;
         setState(State::Idle);
-        Q_EMIT sessionEnded(code == 4003 ? u"token_revoked"_s
+        Q_EMIT sessionEnded(code == 4003   ? u"token_revoked"_s
                             : code == 4002 ? u"unsupported_protocol"_s
                                            : u"unauthorized"_s,
                             reason);
@@ -331,6 +337,17 @@ void ServerConnection::checkSilence()
     } else if (silent > interval / 2 && silent % (interval / 2) < HeartbeatTickMs) {
         m_socket->ping();
     }
+}
+
+void ServerConnection::logout(QObject *context, Callback done)
+{
+    m_loggingOut = true;
+    call(u"logout"_s, {}, context, [this, done](const CommandReply &r) {
+        if (!r.ok)
+            m_loggingOut = false;
+        if (done)
+            done(r);
+    });
 }
 
 void ServerConnection::abortForTest()

@@ -66,6 +66,9 @@ public:
     void call(const QString &name, const QJsonObject &args, QObject *context, Callback done);
     void call(const QString &name, const QJsonObject &args = {}) { call(name, args, nullptr, {}); }
 
+    // Ends the session on the server; the server then closes with 1000 and `loggedOut` follows.
+    void logout(QObject *context, Callback done);
+
     // Test hook: drop the TCP connection without a close handshake, as a broken network would.
     void abortForTest();
 
@@ -117,7 +120,8 @@ private:
     QHash<QString, Pending> m_pending;
     quint64 m_nextId = 0;
     bool m_helloResumes = false; // the hello in flight carries `since`
-    QString m_endCode; // set when the server ended the session; no retry
+    QString m_endCode;           // set when the server ended the session; no retry
+    bool m_loggingOut = false;   // a 1000 close is the answer to our logout (else a dropped connection)
 };
 
 } // namespace era::desk

@@ -24,7 +24,8 @@ DesktopNotifications::DesktopNotifications(QDBusConnection bus, QObject *parent)
     : NotificationSink(parent), m_bus(std::move(bus))
 {
     if (m_bus.isConnected()) {
-        m_bus.connect(Service, Path, Interface, u"ActionInvoked"_s, this, SLOT(onActionInvoked(uint, QString)));
+        m_bus.connect(Service, Path, Interface, u"ActionInvoked"_s, this,
+                      SLOT(onActionInvoked(uint, QString)));
         m_bus.connect(Service, Path, Interface, u"NotificationClosed"_s, this, SLOT(onClosed(uint, uint)));
     }
 }
@@ -40,7 +41,8 @@ void DesktopNotifications::setFallback(QSystemTrayIcon *tray)
         m_tray->disconnect(this);
     m_tray = tray;
     if (m_tray)
-        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this] { Q_EMIT activated(m_lastBalloonDialog); });
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this,
+                [this] { Q_EMIT activated(m_lastBalloonDialog); });
 }
 
 void DesktopNotifications::show(const Notice &notice)

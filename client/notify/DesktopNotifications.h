@@ -18,7 +18,8 @@ namespace era::desk {
 class DesktopNotifications : public NotificationSink {
     Q_OBJECT
 public:
-    explicit DesktopNotifications(QDBusConnection bus = QDBusConnection::sessionBus(), QObject *parent = nullptr);
+    explicit DesktopNotifications(QDBusConnection bus = QDBusConnection::sessionBus(),
+                                  QObject *parent = nullptr);
     void setFallback(QSystemTrayIcon *tray);
     void setAppName(const QString &name) { m_appName = name; }
 

@@ -92,10 +92,11 @@ QVariantList Conversation::earlierDialogs() const
     for (const QJsonValue &v : m_earlier) {
         const QJsonObject d = v.toObject();
         const QDateTime opened = content::timeFromJson(d.value(u"opened_at"_s).toString());
-        out.append(QVariantMap{{u"dialogId"_s, d.value(u"id"_s).toInteger()},
-                               {u"state"_s, d.value(u"state"_s).toString()},
-                               {u"openedAt"_s, opened},
-                               {u"openedText"_s, QLocale().toString(opened.toLocalTime(), QLocale::ShortFormat)}});
+        out.append(
+            QVariantMap{{u"dialogId"_s, d.value(u"id"_s).toInteger()},
+                        {u"state"_s, d.value(u"state"_s).toString()},
+                        {u"openedAt"_s, opened},
+                        {u"openedText"_s, QLocale().toString(opened.toLocalTime(), QLocale::ShortFormat)}});
     }
     return out;
 }
@@ -409,16 +410,16 @@ void Conversation::toggleReaction(qint64 messageId, const QString &emoji)
         while (mine.size() > MaxMyReactions)
             mine.removeFirst();
     }
-    m_ctx.connection->call(u"message.react"_s,
-                           {{u"message_id"_s, messageId}, {u"emojis"_s, QJsonArray::fromStringList(mine)}}, this,
-                           [this](const CommandReply &r) {
-                               if (!r.ok) {
-                                   setError(r.message);
-                                   return;
-                               }
-                               if (auto message = DeskMessage::fromJson(r.result.value(u"message"_s).toObject()))
-                                   m_messages.upsert(*message);
-                           });
+    m_ctx.connection->call(
+        u"message.react"_s, {{u"message_id"_s, messageId}, {u"emojis"_s, QJsonArray::fromStringList(mine)}},
+        this, [this](const CommandReply &r) {
+            if (!r.ok) {
+                setError(r.message);
+                return;
+            }
+            if (auto message = DeskMessage::fromJson(r.result.value(u"message"_s).toObject()))
+                m_messages.upsert(*message);
+        });
 }
 
 void Conversation::retry(const QString &clientId)

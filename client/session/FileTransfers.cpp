@@ -53,7 +53,8 @@ void FileTransfers::download(const QString &fileId, const QString &fileName)
 {
     if (fileId.isEmpty() || m_running.contains(fileId))
         return;
-    if (const QString done = m_saved.value(fileId).toUrl().toLocalFile(); !done.isEmpty() && QFile::exists(done))
+    if (const QString done = m_saved.value(fileId).toUrl().toLocalFile();
+        !done.isEmpty() && QFile::exists(done))
         return;
     const QString path = targetPath(fileName);
     auto file = std::make_shared<QSaveFile>(path);
@@ -85,10 +86,10 @@ void FileTransfers::download(const QString &fileId, const QString &fileName)
         const bool openAfter = m_openWhenDone.take(fileId);
         if (reply->error() != QNetworkReply::NoError || status != 200 || !file->commit()) {
             file->cancelWriting();
-            const QString why = reply->error() == QNetworkReply::OperationCanceledError
-                                    ? tr("Cancelled")
-                                    : (status == 404 ? tr("The file is no longer on the server")
-                                                     : reply->errorString());
+            const QString why =
+                reply->error() == QNetworkReply::OperationCanceledError
+                    ? tr("Cancelled")
+                    : (status == 404 ? tr("The file is no longer on the server") : reply->errorString());
             m_errors.insert(fileId, why);
             Q_EMIT changed();
             Q_EMIT failed(fileId, why);
@@ -129,7 +130,8 @@ void FileTransfers::openExternal(const QUrl &url)
 void FileTransfers::showInFolder(const QString &fileId)
 {
     const QString done = m_saved.value(fileId).toUrl().toLocalFile();
-    QDesktopServices::openUrl(QUrl::fromLocalFile(done.isEmpty() ? downloadDir() : QFileInfo(done).absolutePath()));
+    QDesktopServices::openUrl(
+        QUrl::fromLocalFile(done.isEmpty() ? downloadDir() : QFileInfo(done).absolutePath()));
 }
 
 } // namespace era::desk

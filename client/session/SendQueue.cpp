@@ -85,6 +85,8 @@ void SendQueue::clear()
 
 void SendQueue::load()
 {
+    if (m_file.isEmpty())
+        return;
     QFile f(m_file);
     if (!f.open(QIODevice::ReadOnly))
         return;
@@ -197,7 +199,8 @@ void SendQueue::upload(OutgoingMessage &m)
 {
     auto *file = new QFile(m.localFile, this);
     if (!file->open(QIODevice::ReadOnly)) {
-        const QString why = tr("Cannot read %1: %2").arg(QFileInfo(m.localFile).fileName(), file->errorString());
+        const QString why =
+            tr("Cannot read %1: %2").arg(QFileInfo(m.localFile).fileName(), file->errorString());
         delete file;
         fail(m.clientId, why);
         return;
@@ -225,7 +228,8 @@ void SendQueue::upload(OutgoingMessage &m)
                 return;
             if (!r.ok) {
                 // A refused upload (too large, not allowed) will not get better by itself.
-                if (r.code == u"unreachable"_s || r.code.startsWith(u"http_5"_s) || r.code == u"shutting_down"_s)
+                if (r.code == u"unreachable"_s || r.code.startsWith(u"http_5"_s) ||
+                    r.code == u"shutting_down"_s)
                     failTransiently(clientId, r.message);
                 else
                     fail(clientId, r.message);

@@ -32,7 +32,8 @@ QString cacheDir()
 } // namespace
 
 Session::Session(QObject *parent)
-    : QObject(parent), m_settings(std::make_unique<DeskSettings>()), m_credentials(std::make_shared<Credentials>()),
+    : QObject(parent), m_settings(std::make_unique<DeskSettings>()),
+      m_credentials(std::make_shared<Credentials>()),
       m_rest(std::make_unique<RestClient>(m_credentials, cacheDir())),
       m_connection(std::make_unique<ServerConnection>()),
       m_sendQueue(std::make_unique<SendQueue>(*m_connection, *m_rest)),
@@ -52,7 +53,8 @@ Session::Session(QObject *parent)
     });
     connect(m_settings.get(), &DeskSettings::plaintextTokenAllowedChanged, this, [this] {
         m_vault->setPlaintextAllowed(m_settings->plaintextTokenAllowed());
-        if (m_settings->plaintextTokenAllowed() && !m_credentials->token().isEmpty() && m_settings->rememberMe())
+        if (m_settings->plaintextTokenAllowed() && !m_credentials->token().isEmpty() &&
+            m_settings->rememberMe())
             m_vault->write(accountKey(), m_credentials->token(), this, [this](const TokenVault::Outcome &o) {
                 setKeychainNote(o.place == TokenVault::Place::PlainFile
                                     ? tr("Your login is kept in a plain file, as you allowed.")
@@ -77,7 +79,9 @@ Session::Session(QObject *parent)
     connect(m_connection.get(), &ServerConnection::ready, this,
             [this](bool reload, qint64, const QJsonObject &hello) { onReady(reload, hello); });
     connect(m_connection.get(), &ServerConnection::eventReceived, this,
-            [this](qint64, const QString &name, const QJsonObject &data) { m_workspace->applyEvent(name, data); });
+            [this](qint64, const QString &name, const QJsonObject &data) {
+                m_workspace->applyEvent(name, data);
+            });
     connect(m_connection.get(), &ServerConnection::stateChanged, this, [this](ServerConnection::State s) {
         if (s == ServerConnection::State::Ready)
             return;
@@ -93,10 +97,10 @@ Session::Session(QObject *parent)
     connect(m_connection.get(), &ServerConnection::sessionEnded, this,
             [this](const QString &code, const QString &message) {
                 m_vault->remove(accountKey());
-                endSession(code == u"token_expired"_s   ? tr("Your session has expired. Please log in again.")
-                           : code == u"user_disabled"_s ? tr("This account is disabled.")
-                                                        : tr("Your session has ended (%1). Please log in again.")
-                                                              .arg(message));
+                endSession(code == u"token_expired"_s ? tr("Your session has expired. Please log in again.")
+                           : code == u"user_disabled"_s
+                               ? tr("This account is disabled.")
+                               : tr("Your session has ended (%1). Please log in again.").arg(message));
             });
     connect(m_connection.get(), &ServerConnection::loggedOut, this, [this] { endSession({}); });
     wireWorkspace();
@@ -151,12 +155,13 @@ void Session::wireWorkspace()
                 Q_EMIT offerArrived(dialogId);
             });
     connect(w, &Workspace::offerGone, m_notifier.get(), &Notifier::offerGone);
-    connect(w, &Workspace::incoming, this, [this](qint64 dialogId, const QString &customer, const QString &preview) {
-        if (m_current && m_current->dialogId() == dialogId && m_notifier->onScreen(dialogId))
-            m_current->markRead();
-        else
-            m_notifier->message(dialogId, customer, preview);
-    });
+    connect(w, &Workspace::incoming, this,
+            [this](qint64 dialogId, const QString &customer, const QString &preview) {
+                if (m_current && m_current->dialogId() == dialogId && m_notifier->onScreen(dialogId))
+                    m_current->markRead();
+                else
+                    m_notifier->message(dialogId, customer, preview);
+            });
     connect(w, &Workspace::read, m_notifier.get(), &Notifier::seen);
     connect(w, &Workspace::presenceChanged, this, [this](qint64 userId, const QString &presence) {
         if (userId == m_workspace->me() && presence != m_presence) {
@@ -381,7 +386,7 @@ void Session::logout()
 {
     m_vault->remove(accountKey());
     if (m_connection->isReady()) {
-        m_connection->call(u"logout"_s, {}, this, [this](const CommandReply &r) {
+        m_connection->logout(this, [this](const CommandReply &r) {
             if (!r.ok)
                 endSession({});
             // else the server closes with 1000 and loggedOut ends the session

@@ -105,7 +105,8 @@ public:
     std::shared_ptr<Credentials> credentials() const { return m_credentials; }
 
     // Logs in with a password; with `remember` the token goes to the keychain.
-    Q_INVOKABLE void login(const QString &server, const QString &login, const QString &password, bool remember);
+    Q_INVOKABLE void login(const QString &server, const QString &login, const QString &password,
+                           bool remember);
     // Uses the remembered token, if any (at start).
     Q_INVOKABLE void restore();
     Q_INVOKABLE void logout();

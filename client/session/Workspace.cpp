@@ -253,7 +253,7 @@ QString Workspace::customerName(qint64 dialogId) const
     const DialogSummary *d = m_dialogs.find(dialogId);
     if (!d)
         return tr("Customer");
-    return !d->subscriberName.isEmpty() ? d->subscriberName
+    return !d->subscriberName.isEmpty()       ? d->subscriberName
            : !d->subscriberUsername.isEmpty() ? u"@"_s + d->subscriberUsername
                                               : tr("Customer");
 }
@@ -279,7 +279,8 @@ void Workspace::apply(const QString &name, const QJsonObject &data)
             d.channelKind = known->channelKind;
         m_dialogs.upsert(d);
     } else if (name == u"dialog.queued"_s) {
-        m_dialogs.update(dialogId, [&](DialogSummary &d) { d.queueId = data.value(u"queue_id"_s).toInteger(); });
+        m_dialogs.update(dialogId,
+                         [&](DialogSummary &d) { d.queueId = data.value(u"queue_id"_s).toInteger(); });
     } else if (name == u"dialog.offered"_s) {
         DialogSummary d;
         if (const DialogSummary *known = m_dialogs.find(dialogId))
