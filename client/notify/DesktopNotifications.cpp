@@ -53,7 +53,11 @@ void DesktopNotifications::show(const Notice &notice)
             m_lastBalloonDialog = notice.dialogId;
             m_tray->showMessage(notice.title, notice.body, QSystemTrayIcon::Information,
                                 notice.kind == Notice::Kind::Offer ? 15000 : 6000);
+            return;
         }
+        if (m_undelivered++ == 0)
+            qCWarning(lcNotify)
+                << "no desktop notification service and no tray: notices show in the window only";
         return;
     }
     QDBusMessage call = QDBusMessage::createMethodCall(Service, Path, Interface, u"Notify"_s);

@@ -24,6 +24,8 @@ public:
     void setAppName(const QString &name) { m_appName = name; }
 
     void show(const Notice &notice) override;
+    // Notices that had nowhere to go (no notification service and no tray): they show in the window only.
+    int undelivered() const { return m_undelivered; }
     void withdraw(Notice::Kind kind, qint64 dialogId) override;
 
 private Q_SLOTS:
@@ -39,6 +41,7 @@ private:
     QHash<std::pair<int, qint64>, uint> m_ids; // (kind, dialog) -> the service's notification id
     QHash<uint, qint64> m_dialogOf;
     qint64 m_lastBalloonDialog = 0;
+    int m_undelivered = 0;
 };
 
 // The two short sounds (new offer, new message) from the desk's resources, played through Qt Multimedia.
