@@ -68,6 +68,7 @@ void SendQueue::setStorageFile(const QString &path)
     m_file = path;
     m_items.clear();
     load();
+    Q_EMIT sizeChanged();
 }
 
 void SendQueue::clear()
@@ -81,6 +82,7 @@ void SendQueue::clear()
     if (!m_file.isEmpty())
         QFile::remove(m_file);
     m_file.clear();
+    Q_EMIT sizeChanged();
 }
 
 void SendQueue::load()
@@ -144,6 +146,7 @@ void SendQueue::enqueue(OutgoingMessage message)
     m_items.append(message);
     save();
     Q_EMIT changed(message);
+    Q_EMIT sizeChanged();
     pump();
 }
 
@@ -170,6 +173,7 @@ void SendQueue::discard(const QString &clientId)
     m_items.removeIf([&](const OutgoingMessage &o) { return o.clientId == clientId; });
     save();
     Q_EMIT removed(clientId, dialog);
+    Q_EMIT sizeChanged();
 }
 
 void SendQueue::pump()
@@ -273,6 +277,7 @@ void SendQueue::send(OutgoingMessage &m)
         m_items.removeIf([&](const OutgoingMessage &x) { return x.clientId == clientId; });
         save();
         Q_EMIT stored(clientId, dialog, r.result.value(u"message"_s).toObject());
+        Q_EMIT sizeChanged();
         pump();
     });
 }

@@ -41,6 +41,7 @@ struct OutgoingMessage {
 // operator retries or discards it.
 class SendQueue : public QObject {
     Q_OBJECT
+    Q_PROPERTY(int size READ size NOTIFY sizeChanged)
 public:
     SendQueue(ServerConnection &connection, RestClient &rest, QObject *parent = nullptr);
 
@@ -63,6 +64,7 @@ Q_SIGNALS:
     // The server stored it: `message` is its Message object.
     void stored(const QString &clientId, qint64 dialogId, const QJsonObject &message);
     void removed(const QString &clientId, qint64 dialogId);
+    void sizeChanged();
 
 private:
     OutgoingMessage *item(const QString &clientId);

@@ -40,16 +40,18 @@ Popup {
             model: emoji
             boundsBehavior: Flickable.StopAtBounds
             ScrollBar.vertical: ScrollBar {}
+            signal chosen(string emoji)
+            onChosen: emoji => {
+                Session.settings.noteEmojiUsed(emoji)
+                picker.picked(emoji)
+            }
             delegate: AbstractButton {
                 id: cell
                 required property string emoji
                 width: 36
                 height: 36
                 hoverEnabled: true
-                onClicked: {
-                    Session.settings.noteEmojiUsed(cell.emoji)
-                    picker.picked(cell.emoji)
-                }
+                onClicked: grid.chosen(cell.emoji)
                 background: Rectangle {
                     radius: 8
                     color: cell.hovered ? Theme.hover : "transparent"
