@@ -130,8 +130,20 @@ class TestDeskE2E : public QObject {
     {
         QQuickItem *target = item(name);
         QVERIFY2(target, qPrintable(u"no visible item named "_s + name));
+        // Let a newly shown item be laid out before aiming at it.
+        QTRY_VERIFY_WITH_TIMEOUT(target->width() > 0 && target->height() > 0 && target->isEnabled(), 5000);
+        QTest::qWait(50);
+        target = item(name);
         const QPointF centre = target->mapToScene(QPointF(target->width() / 2, target->height() / 2));
         QTest::mouseClick(window(), Qt::LeftButton, {}, centre.toPoint());
+    }
+    // Clicks into a text field and checks that the keys will go there.
+    void focus(const QString &name)
+    {
+        click(name);
+        QQuickItem *field = item(name);
+        QVERIFY(field);
+        QTRY_VERIFY_WITH_TIMEOUT(field->hasActiveFocus(), 5000);
     }
     QStringList sentTexts() const
     {
@@ -180,7 +192,10 @@ private Q_SLOTS:
         QVERIFY(m_desk->load());
         QVERIFY(window());
         QTRY_COMPARE_WITH_TIMEOUT(m_desk->session()->state(), Session::State::Online, 20000);
+        connect(m_desk->session(), &Session::notice, this, [](const QString &text) { qInfo("desk says: %s", qPrintable(text)); });
         QVERIFY(QTest::qWaitForWindowExposed(window()));
+        window()->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window()));
     }
     void cleanupTestCase()
     {
@@ -198,7 +213,7 @@ private Q_SLOTS:
         QVERIFY(waitForItem(u"composerInput"_s));
         QTRY_COMPARE_WITH_TIMEOUT(session->current()->messages()->rowCount(), 1, 10000);
 
-        click(u"composerInput"_s);
+        focus(u"composerInput"_s);
         typeText(window(), u"Sorry for the delay, it arrives tomorrow."_s);
         QTest::keyClick(window(), Qt::Key_Return);
         QTRY_COMPARE_WITH_TIMEOUT(sentTexts(), QStringList{u"Sorry for the delay, it arrives tomorrow."_s},
@@ -231,7 +246,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(session->state(), Session::State::Reconnecting, 10000);
         m_telegram.injectText(BotToken, m_customer, u"Are you there?"_s); // waits in Telegram meanwhile
         QVERIFY(waitForItem(u"composerInput"_s));
-        click(u"composerInput"_s);
+        focus(u"composerInput"_s);
         typeText(window(), u"Yes, one moment please"_s);
         QTest::keyClick(window(), Qt::Key_Return);
         QCOMPARE(session->unsentCount(), 1);
