@@ -32,9 +32,11 @@ int main(int argc, char *argv[])
         u"Read the password for --login from this file (- for stdin); or set "
         "ERA_DESK_PASSWORD"_s,
         u"path"_s);
+    const QCommandLineOption noRemember(
+        u"no-remember"_s, u"With --login: do not keep the token in the keychain for the next start"_s);
     const QCommandLineOption noTray(u"no-tray"_s, u"Do not show a tray icon"_s);
     const QCommandLineOption noSounds(u"no-sounds"_s, u"Play no sounds"_s);
-    cli.addOptions({server, login, passwordFile, noTray, noSounds});
+    cli.addOptions({server, login, passwordFile, noRemember, noTray, noSounds});
     cli.process(app);
 
     era::desk::DeskApp::Options options;
@@ -52,6 +54,7 @@ int main(int argc, char *argv[])
         }
         options.password = QString::fromUtf8(f.readLine()).trimmed();
     }
+    options.remember = !cli.isSet(noRemember);
     options.tray = !cli.isSet(noTray);
     options.sounds = !cli.isSet(noSounds);
 

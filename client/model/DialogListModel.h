@@ -49,6 +49,7 @@ class DialogListModel : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
     Q_PROPERTY(int offeredCount READ offeredCount NOTIFY countChanged)
+    // Active dialogs served by me (a supervisor sees everyone's in the list).
     Q_PROPERTY(int activeCount READ activeCount NOTIFY countChanged)
 public:
     enum Role {
@@ -74,6 +75,7 @@ public:
     Q_ENUM(Role)
 
     explicit DialogListModel(QObject *parent = nullptr);
+    void setMe(qint64 userId) { m_me = userId; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -106,6 +108,7 @@ private:
 
     QList<DialogSummary> m_rows;
     int m_unreadTotal = 0;
+    qint64 m_me = 0;
 };
 
 } // namespace era::desk

@@ -129,6 +129,7 @@ void Workspace::setUser(const QJsonObject &user)
     const QString role = user.value(u"role"_s).toString();
     m_staff = role == u"supervisor"_s || role == u"admin"_s;
     m_operators.setMe(m_me);
+    m_dialogs.setMe(m_me);
 }
 
 void Workspace::setDraftStore(QSettings *store, const QString &group)

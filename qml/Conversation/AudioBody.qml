@@ -16,34 +16,46 @@ RowLayout {
     property bool voice: true
     readonly property var saved: Session.files.saved[fileId]
     property bool wantPlay: false
+    // The player is made on the first press only: a conversation full of voice notes costs nothing until one
+    // is played, and a machine with a broken media stack shows the messages all the same.
+    readonly property var player: playerLoader.item
+    readonly property bool playing: player !== null && player.playbackState === MediaPlayer.PlayingState
     spacing: 10
 
-    onSavedChanged: if (saved && wantPlay) { player.source = saved; player.play(); wantPlay = false }
+    function play() {
+        playerLoader.active = true
+        body.player.source = body.saved
+        body.player.play()
+    }
+    onSavedChanged: if (saved && wantPlay) { wantPlay = false; play() }
 
-    MediaPlayer {
-        id: player
-        audioOutput: AudioOutput {}
+    Loader {
+        id: playerLoader
+        active: false
+        sourceComponent: MediaPlayer {
+            audioOutput: AudioOutput {}
+        }
     }
 
     RoundButton {
-        id: play
+        id: playButton
+        objectName: "playButton"
         implicitWidth: 40
         implicitHeight: 40
         enabled: body.fileState === "ready"
-        icon.source: player.playbackState === MediaPlayer.PlayingState ? Theme.icon("pause") : Theme.icon("play")
+        icon.source: body.playing ? Theme.icon("pause") : Theme.icon("play")
         icon.color: "white"
         icon.width: 18
         icon.height: 18
         background: Rectangle {
             radius: width / 2
-            color: play.enabled ? Theme.accent : Theme.textFaint
+            color: playButton.enabled ? Theme.accent : Theme.textFaint
         }
         onClicked: {
-            if (player.playbackState === MediaPlayer.PlayingState) {
-                player.pause()
+            if (body.playing) {
+                body.player.pause()
             } else if (body.saved) {
-                player.source = body.saved
-                player.play()
+                body.play()
             } else {
                 body.wantPlay = true
                 Session.files.download(body.fileId, body.fileName)
@@ -63,8 +75,8 @@ RowLayout {
                     height: 6 + ((index * 7919) % 13)
                     radius: 1.5
                     anchors.verticalCenter: parent.verticalCenter
-                    color: player.duration > 0 && index / 28 <= player.position / player.duration ? Theme.accent
-                                                                                                   : Theme.textFaint
+                    color: body.player && body.player.duration > 0
+                           && index / 28 <= body.player.position / body.player.duration ? Theme.accent : Theme.textFaint
                 }
             }
         }

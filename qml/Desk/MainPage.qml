@@ -121,6 +121,15 @@ Rectangle {
         onActivated: transfer.openFor(Session.currentDialogId)
     }
     Shortcut {
+        sequence: "Ctrl+1"
+        onActivated: page.view = "dialogs"
+    }
+    Shortcut {
+        sequence: "Ctrl+2"
+        enabled: Session.isStaff
+        onActivated: page.view = "supervisor"
+    }
+    Shortcut {
         sequence: "F1"
         onActivated: shortcuts.open()
     }

@@ -37,6 +37,7 @@ Popup {
                 { keys: "Shift+Enter", what: qsTr("New line") },
                 { keys: "Ctrl+V", what: qsTr("Paste text or a picture") },
                 { keys: "Esc", what: qsTr("Cancel the reply") },
+                { keys: "Ctrl+1, Ctrl+2", what: qsTr("Dialogs, Supervision") },
                 { keys: "Ctrl+,", what: qsTr("Settings") }
             ]
             delegate: RowLayout {

@@ -19,7 +19,7 @@ Rectangle {
     signal accepted(var dialogId)
     signal declined(var dialogId)
 
-    width: 440
+    width: 540
     height: 84
     radius: Theme.radius + 2
     color: Theme.surface
@@ -51,8 +51,10 @@ Rectangle {
         }
         ColumnLayout {
             Layout.fillWidth: true
+            Layout.minimumWidth: 0
             spacing: 2
             RowLayout {
+                Layout.fillWidth: true
                 spacing: 6
                 Label {
                     text: qsTr("New dialog")
@@ -62,7 +64,9 @@ Rectangle {
                     font.weight: Font.Bold
                 }
                 Label {
+                    Layout.fillWidth: true
                     text: banner.channelName
+                    elide: Text.ElideRight
                     visible: text !== ""
                     color: Theme.textFaint
                     font.family: Theme.font

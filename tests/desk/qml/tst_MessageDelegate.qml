@@ -85,6 +85,15 @@ Item {
             verify(!shows(m, "Download"))
         }
 
+        function test_aVoiceMessageShowsItsLengthAndMakesNoPlayerUntilPlayed() {
+            const m = message({ kind: "voice", fileId: "cd34", fileState: "ready", durationText: "0:12", fileName: "Voice message" })
+            verify(shows(m, "Voice message · 0:12"))
+            const audio = findItem(m, i => i.player !== undefined && i.durationText === "0:12")
+            verify(audio, "the voice body")
+            compare(audio.player, null)
+            verify(findChild(m, "playButton").enabled)
+        }
+
         function test_aPlaceHasItsAddressAndAMapLink() {
             const m = message({ kind: "location", latitude: 59.9386, longitude: 30.3141, locationTitle: "Cafe Singer",
                                address: "Nevsky 28", mapUrl: "https://www.openstreetmap.org/?mlat=59.9386&mlon=30.3141" })
