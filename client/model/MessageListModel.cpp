@@ -118,6 +118,7 @@ QHash<int, QByteArray> MessageListModel::roleNames() const
         {ReactionsRole, "reactions"},
         {EditedRole, "edited"},
         {DeletedRole, "deleted"},
+        {ForwardedRole, "forwarded"},
         {ForwardedFromRole, "forwardedFrom"},
         {StatusRole, "status"},
         {FailureRole, "failure"},
@@ -239,11 +240,10 @@ QVariant MessageListModel::data(const QModelIndex &index, int role) const
         return c.editedAt.has_value();
     case DeletedRole:
         return c.isDeleted();
+    case ForwardedRole:
+        return c.forwardedFrom.has_value();
     case ForwardedFromRole:
-        return c.forwardedFrom ? (c.forwardedFrom->name.isEmpty()
-                                      ? QCoreApplication::translate("MessageListModel", "hidden sender")
-                                      : c.forwardedFrom->name)
-                               : QString();
+        return c.forwardedFrom ? c.forwardedFrom->name : QString();
     case StatusRole:
         return m.status;
     case FailureRole:

@@ -58,7 +58,8 @@ public:
         ReactionsRole,                    // QVariantList of {emoji, count, mine}
         EditedRole,                       // bool
         DeletedRole,                      // bool
-        ForwardedFromRole,                // QString: origin's name, "" when not forwarded
+        ForwardedRole,                    // bool: forwarded from somewhere
+        ForwardedFromRole,                // QString: the origin's name, "" when not forwarded or hidden
         StatusRole,                       // QString: received | sending | pending | sent | failed
         FailureRole,                      // QString: why delivery failed
         UploadProgressRole,               // double: 0..1 while uploading, -1 otherwise

@@ -95,7 +95,9 @@ void TrayIcon::setCounts(int unread, int offers)
         parts.append(tr("%n new dialog(s) offered", nullptr, offers));
     if (unread > 0)
         parts.append(tr("%n unread message(s)", nullptr, unread));
-    m_tray->setToolTip(parts.isEmpty() ? tr("ERA Desk: nothing new") : u"ERA Desk: "_s + parts.join(u", "_s));
+    m_tray->setToolTip(parts.isEmpty()
+                           ? tr("ERA Desk: nothing new")
+                           : tr("ERA Desk: %1", "the parts joined by commas").arg(parts.join(u", "_s)));
 }
 
 void TrayIcon::setPresence(const QString &presence)

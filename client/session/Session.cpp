@@ -170,10 +170,11 @@ void Session::wireWorkspace()
         }
     });
     connect(w, &Workspace::userUpdated, this, &Session::applyUser);
-    connect(w, &Workspace::dialogLeft, this, [this](qint64 dialogId, const QString &why) {
-        Q_UNUSED(dialogId);
-        Q_EMIT notice(tr("A dialog left your list: %1").arg(why));
-    });
+    connect(w, &Workspace::dialogLeft, this,
+            [this](qint64 dialogId, const QString &customer, const QString &why) {
+                Q_UNUSED(dialogId);
+                Q_EMIT notice(tr("The dialog with %1: %2").arg(customer, why));
+            });
 }
 
 QString Session::statusText() const

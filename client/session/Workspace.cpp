@@ -339,8 +339,10 @@ void Workspace::apply(const QString &name, const QJsonObject &data)
                                {u"queue_id"_s, data.value(u"queue_id"_s)}});
             });
         } else {
+            const QString customer = customerName(dialogId);
             m_dialogs.remove(dialogId);
-            Q_EMIT dialogLeft(dialogId, data.value(u"reason"_s).toString());
+            Q_EMIT dialogLeft(dialogId, customer,
+                              tr("it went back to its queue while you were disconnected"));
         }
     } else if (name == u"dialog.closed"_s) {
         m_dialogs.update(dialogId, [&](DialogSummary &d) {
@@ -349,8 +351,10 @@ void Workspace::apply(const QString &name, const QJsonObject &data)
             d.offerExpiresAt = {};
         });
         trimFinished();
-        if (data.value(u"closed_by"_s).toInteger() != m_me)
-            Q_EMIT dialogLeft(dialogId, tr("finished by a supervisor"));
+        if (const qint64 by = data.value(u"closed_by"_s).toInteger(); by != m_me)
+            Q_EMIT dialogLeft(dialogId, customerName(dialogId),
+                              by > 0 ? tr("finished by %1").arg(nameOf(u"user:%1"_s.arg(by)))
+                                     : tr("finished"));
         Q_EMIT offerGone(dialogId);
     } else if (name == u"dialog.transferred"_s) {
         const qint64 to = data.value(u"to_operator_id"_s).toInteger();
@@ -370,8 +374,12 @@ void Workspace::apply(const QString &name, const QJsonObject &data)
                                    {u"queue_id"_s, data.value(u"to_queue_id"_s)}});
             });
         } else if (from == m_me) {
+            const QString customer = customerName(dialogId);
             m_dialogs.remove(dialogId);
-            Q_EMIT dialogLeft(dialogId, tr("transferred"));
+            Q_EMIT dialogLeft(dialogId, customer,
+                              to > 0 ? tr("transferred to %1").arg(nameOf(u"user:%1"_s.arg(to)))
+                                     : tr("transferred to the queue %1")
+                                           .arg(m_queues.nameOf(data.value(u"to_queue_id"_s).toInteger())));
         }
     } else if (name == u"dialog.read"_s) {
         m_dialogs.update(dialogId, [&](DialogSummary &d) { d.unread = data.value(u"unread"_s).toInt(); });

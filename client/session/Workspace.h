@@ -95,7 +95,7 @@ Q_SIGNALS:
     void presenceChanged(qint64 userId, const QString &presence);
     void userUpdated(const QJsonObject &user);
     // A dialog left my hands (finished, transferred, returned, taken back).
-    void dialogLeft(qint64 dialogId, const QString &why);
+    void dialogLeft(qint64 dialogId, const QString &customer, const QString &why);
 
 private:
     void apply(const QString &name, const QJsonObject &data);

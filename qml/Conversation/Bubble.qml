@@ -30,8 +30,9 @@ Rectangle {
         spacing: 6
 
         Label {
-            visible: bubble.m.forwardedFrom !== ""
-            text: qsTr("Forwarded from %1").arg(bubble.m.forwardedFrom)
+            visible: bubble.m.forwarded
+            text: bubble.m.forwardedFrom !== "" ? qsTr("Forwarded from %1").arg(bubble.m.forwardedFrom)
+                                                : qsTr("Forwarded from a hidden sender")
             color: Theme.textMuted
             font.family: Theme.font
             font.pixelSize: Theme.tiny

@@ -44,6 +44,7 @@ Item {
     required property var reactions
     required property bool edited
     required property bool deleted
+    required property bool forwarded
     required property string forwardedFrom
     required property string status
     required property string failure

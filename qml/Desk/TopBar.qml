@@ -151,8 +151,9 @@ Rectangle {
                 font.weight: Font.DemiBold
             }
             Label {
-                text: Session.capacity > 0 ? qsTr("%1 of %2 dialogs").arg(Session.dialogs.activeCount).arg(Session.capacity)
-                                           : (Session.user.role || "")
+                text: Session.capacity > 0 ? qsTr("Dialogs: %1 of %2").arg(Session.dialogs.activeCount).arg(Session.capacity)
+                      : Session.user.role === "admin" ? qsTr("Administrator")
+                      : Session.user.role === "supervisor" ? qsTr("Supervisor") : qsTr("Operator")
                 color: Theme.textMuted
                 font.family: Theme.font
                 font.pixelSize: Theme.tiny

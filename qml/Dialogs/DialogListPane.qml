@@ -59,8 +59,8 @@ Rectangle {
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.Wrap
             text: Session.presence === "online" ? qsTr("No dialogs yet. New ones will be offered to you here.")
-                                                : qsTr("You are %1. Go online to receive dialogs.")
-                                                  .arg(Session.presence === "away" ? qsTr("away") : qsTr("offline"))
+                  : Session.presence === "away" ? qsTr("You are away. Go online to receive dialogs.")
+                  : qsTr("You are offline. Go online to receive dialogs.")
             color: Theme.textMuted
             font.family: Theme.font
             font.pixelSize: Theme.small

@@ -80,8 +80,9 @@ Rectangle {
                         Layout.margins: 14
                         spacing: 0
                         Repeater {
-                            model: [qsTr("Queue"), qsTr("Waiting"), qsTr("Longest wait"), qsTr("In progress"),
-                                    qsTr("Online"), qsTr("Away"), qsTr("Offline")]
+                            model: [qsTr("Queue"), qsTr("Waiting", "column: customers waiting"), qsTr("Longest wait"),
+                                    qsTr("In progress"), qsTr("Online", "column: members online"),
+                                    qsTr("Away", "column: members away"), qsTr("Offline", "column: members offline")]
                             delegate: Label {
                                 required property string modelData
                                 required property int index

@@ -4,7 +4,7 @@
 <context>
     <name>AudioBody</name>
     <message>
-        <location filename="../../qml/Conversation/AudioBody.qml" line="+72"/>
+        <location filename="../../qml/Conversation/AudioBody.qml" line="+84"/>
         <source>Receiving…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -19,6 +19,11 @@
     <message>
         <location filename="../../qml/Conversation/Bubble.qml" line="+34"/>
         <source>Forwarded from %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forwarded from a hidden sender</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -220,7 +225,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+136"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -234,17 +239,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>You are %1. Go online to receive dialogs.</source>
+        <source>You are away. Go online to receive dialogs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>away</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>offline</source>
+        <source>You are offline. Go online to receive dialogs.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -256,42 +256,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <source>Gestures and people</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Hearts and symbols</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Animals and nature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Food and drink</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>Activities and travel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Objects</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Flags</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Recent</source>
         <translation type="unfinished"></translation>
     </message>
@@ -463,7 +463,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+175"/>
+        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+176"/>
         <source>Not delivered: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -515,21 +515,16 @@
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+174"/>
-        <source>hidden sender</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>OfferBanner</name>
     <message>
-        <location filename="../../qml/Dialogs/OfferBanner.qml" line="+58"/>
+        <location filename="../../qml/Dialogs/OfferBanner.qml" line="+60"/>
         <source>New dialog</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>%1 s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -664,6 +659,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Dialogs, Supervision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -757,28 +757,44 @@
     <message>
         <location line="+0"/>
         <source>Waiting</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>In progress</source>
+        <comment>column: customers waiting</comment>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>In progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Online</source>
+        <comment>column: members online</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Away</source>
+        <comment>column: members away</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Offline</source>
+        <comment>column: members offline</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+117"/>
         <source>Online</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-117"/>
-        <location line="+117"/>
+        <location line="+0"/>
         <source>Away</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-117"/>
-        <location line="+117"/>
+        <location line="+0"/>
         <source>Offline</source>
         <translation type="unfinished"></translation>
     </message>
@@ -816,11 +832,26 @@
     </message>
     <message>
         <location line="+31"/>
-        <source>%1 of %2 dialogs</source>
+        <source>Dialogs: %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
+        <source>Administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Keyboard shortcuts (F1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -956,7 +987,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+189"/>
         <source>The reaction did not reach the customer: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -974,7 +1005,7 @@
 <context>
     <name>era::desk::DesktopNotifications</name>
     <message>
-        <location filename="../../client/notify/DesktopNotifications.cpp" line="+64"/>
+        <location filename="../../client/notify/DesktopNotifications.cpp" line="+70"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
@@ -982,12 +1013,12 @@
 <context>
     <name>era::desk::FileTransfers</name>
     <message>
-        <location filename="../../client/session/FileTransfers.cpp" line="+61"/>
+        <location filename="../../client/session/FileTransfers.cpp" line="+62"/>
         <source>Cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Cancelled</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1027,7 +1058,7 @@ Accept within %n s</numerusform>
 <context>
     <name>era::desk::SendQueue</name>
     <message>
-        <location filename="../../client/session/SendQueue.cpp" line="+200"/>
+        <location filename="../../client/session/SendQueue.cpp" line="+207"/>
         <source>Cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1036,7 +1067,7 @@ Accept within %n s</numerusform>
     <name>era::desk::ServerConnection</name>
     <message>
         <location filename="../../client/net/ServerConnection.cpp" line="+80"/>
-        <location line="+111"/>
+        <location line="+115"/>
         <source>Not connected to the server</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1049,17 +1080,17 @@ Accept within %n s</numerusform>
 <context>
     <name>era::desk::Session</name>
     <message>
-        <location filename="../../client/session/Session.cpp" line="+58"/>
+        <location filename="../../client/session/Session.cpp" line="+60"/>
         <source>Your login is kept in a plain file, as you allowed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
         <source>Your session has expired. Please log in again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>This account is disabled.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1069,8 +1100,8 @@ Accept within %n s</numerusform>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+72"/>
-        <source>A dialog left your list: %1</source>
+        <location line="+73"/>
+        <source>The dialog with %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1255,32 +1286,53 @@ Accept within %n s</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>ERA Desk: nothing new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ERA Desk: %1</source>
+        <comment>the parts joined by commas</comment>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>era::desk::Workspace</name>
     <message>
-        <location filename="../../client/session/Workspace.cpp" line="+255"/>
+        <location filename="../../client/session/Workspace.cpp" line="+256"/>
         <location line="+3"/>
-        <location line="+212"/>
+        <location line="+221"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-119"/>
-        <source>finished by a supervisor</source>
+        <location line="-135"/>
+        <source>it went back to its queue while you were disconnected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
-        <source>transferred</source>
+        <location line="+11"/>
+        <source>finished by %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+1"/>
+        <source>finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>transferred to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>transferred to the queue %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+89"/>
         <source>You</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>AudioBody</name>
     <message>
-        <location filename="../../qml/Conversation/AudioBody.qml" line="+72"/>
+        <location filename="../../qml/Conversation/AudioBody.qml" line="+84"/>
         <source>Receiving…</source>
         <translation>Получение…</translation>
     </message>
@@ -20,6 +20,11 @@
         <location filename="../../qml/Conversation/Bubble.qml" line="+34"/>
         <source>Forwarded from %1</source>
         <translation>Переслано от %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forwarded from a hidden sender</source>
+        <translation>Переслано от скрытого отправителя</translation>
     </message>
     <message>
         <location line="+54"/>
@@ -220,7 +225,7 @@
         <translation>Завершённые</translation>
     </message>
     <message>
-        <location line="+135"/>
+        <location line="+136"/>
         <source>Customer</source>
         <translation>Клиент</translation>
     </message>
@@ -234,18 +239,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>You are %1. Go online to receive dialogs.</source>
-        <translation>Вы %1. Перейдите в статус «В сети», чтобы получать диалоги.</translation>
+        <source>You are away. Go online to receive dialogs.</source>
+        <translation>Вы отошли. Перейдите в статус «В сети», чтобы получать диалоги.</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>away</source>
-        <translation>отошли</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>offline</source>
-        <translation>не в сети</translation>
+        <source>You are offline. Go online to receive dialogs.</source>
+        <translation>Вы не в сети. Перейдите в статус «В сети», чтобы получать диалоги.</translation>
     </message>
 </context>
 <context>
@@ -256,42 +256,42 @@
         <translation>Смайлики</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <source>Gestures and people</source>
         <translation>Жесты и люди</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Hearts and symbols</source>
         <translation>Сердечки и символы</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Animals and nature</source>
         <translation>Животные и природа</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Food and drink</source>
         <translation>Еда и напитки</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+10"/>
         <source>Activities and travel</source>
         <translation>Занятия и путешествия</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Objects</source>
         <translation>Предметы</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+11"/>
         <source>Flags</source>
         <translation>Флаги</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Recent</source>
         <translation>Недавние</translation>
     </message>
@@ -463,7 +463,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+175"/>
+        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+176"/>
         <source>Not delivered: %1</source>
         <translation>Не доставлено: %1</translation>
     </message>
@@ -515,21 +515,16 @@
         <source>File</source>
         <translation>Файл</translation>
     </message>
-    <message>
-        <location line="+174"/>
-        <source>hidden sender</source>
-        <translation>скрытого отправителя</translation>
-    </message>
 </context>
 <context>
     <name>OfferBanner</name>
     <message>
-        <location filename="../../qml/Dialogs/OfferBanner.qml" line="+58"/>
+        <location filename="../../qml/Dialogs/OfferBanner.qml" line="+60"/>
         <source>New dialog</source>
         <translation>Новый диалог</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>%1 s</source>
         <translation>%1 с</translation>
     </message>
@@ -664,6 +659,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Dialogs, Supervision</source>
+        <translation>Диалоги, мониторинг</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -757,28 +757,44 @@
     <message>
         <location line="+0"/>
         <source>Waiting</source>
+        <comment>column: customers waiting</comment>
         <translation>Ожидают</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>In progress</source>
         <translation>В работе</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Online</source>
+        <comment>column: members online</comment>
+        <translation>В сети</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>Away</source>
+        <comment>column: members away</comment>
+        <translation>Отошли</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Offline</source>
+        <comment>column: members offline</comment>
+        <translation>Не в сети</translation>
+    </message>
+    <message>
         <location line="+117"/>
         <source>Online</source>
         <translation>В сети</translation>
     </message>
     <message>
-        <location line="-117"/>
-        <location line="+117"/>
+        <location line="+0"/>
         <source>Away</source>
         <translation>Отошёл</translation>
     </message>
     <message>
-        <location line="-117"/>
-        <location line="+117"/>
+        <location line="+0"/>
         <source>Offline</source>
         <translation>Не в сети</translation>
     </message>
@@ -817,11 +833,26 @@
     </message>
     <message>
         <location line="+31"/>
-        <source>%1 of %2 dialogs</source>
+        <source>Dialogs: %1 of %2</source>
         <translation>Диалогов: %1 из %2</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+1"/>
+        <source>Administrator</source>
+        <translation>Администратор</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supervisor</source>
+        <translation>Супервизор</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Operator</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Keyboard shortcuts (F1)</source>
         <translation>Сочетания клавиш (F1)</translation>
     </message>
@@ -958,7 +989,7 @@
         <translation>нет</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+189"/>
         <source>The reaction did not reach the customer: %1</source>
         <translation>Реакция не дошла до клиента: %1</translation>
     </message>
@@ -976,7 +1007,7 @@
 <context>
     <name>era::desk::DesktopNotifications</name>
     <message>
-        <location filename="../../client/notify/DesktopNotifications.cpp" line="+64"/>
+        <location filename="../../client/notify/DesktopNotifications.cpp" line="+70"/>
         <source>Open</source>
         <translation>Открыть</translation>
     </message>
@@ -984,12 +1015,12 @@
 <context>
     <name>era::desk::FileTransfers</name>
     <message>
-        <location filename="../../client/session/FileTransfers.cpp" line="+61"/>
+        <location filename="../../client/session/FileTransfers.cpp" line="+62"/>
         <source>Cannot write %1: %2</source>
         <translation>Не удалось записать %1: %2</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Cancelled</source>
         <translation>Отменено</translation>
     </message>
@@ -1032,7 +1063,7 @@ Accept within %n s</source>
 <context>
     <name>era::desk::SendQueue</name>
     <message>
-        <location filename="../../client/session/SendQueue.cpp" line="+200"/>
+        <location filename="../../client/session/SendQueue.cpp" line="+207"/>
         <source>Cannot read %1: %2</source>
         <translation>Не удалось прочитать %1: %2</translation>
     </message>
@@ -1041,7 +1072,7 @@ Accept within %n s</source>
     <name>era::desk::ServerConnection</name>
     <message>
         <location filename="../../client/net/ServerConnection.cpp" line="+80"/>
-        <location line="+111"/>
+        <location line="+115"/>
         <source>Not connected to the server</source>
         <translation>Нет подключения к серверу</translation>
     </message>
@@ -1054,17 +1085,17 @@ Accept within %n s</source>
 <context>
     <name>era::desk::Session</name>
     <message>
-        <location filename="../../client/session/Session.cpp" line="+58"/>
+        <location filename="../../client/session/Session.cpp" line="+60"/>
         <source>Your login is kept in a plain file, as you allowed.</source>
         <translation>Данные входа хранятся в обычном файле, как вы разрешили.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
         <source>Your session has expired. Please log in again.</source>
         <translation>Срок действия сессии истёк. Войдите снова.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>This account is disabled.</source>
         <translation>Эта учётная запись отключена.</translation>
     </message>
@@ -1074,9 +1105,9 @@ Accept within %n s</source>
         <translation>Сессия завершена (%1). Войдите снова.</translation>
     </message>
     <message>
-        <location line="+72"/>
-        <source>A dialog left your list: %1</source>
-        <translation>Диалог убран из вашего списка: %1</translation>
+        <location line="+73"/>
+        <source>The dialog with %1: %2</source>
+        <translation>Диалог с клиентом %1: %2</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -1264,32 +1295,53 @@ Accept within %n s</source>
         </translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>ERA Desk: nothing new</source>
         <translation>ERA Desk: ничего нового</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ERA Desk: %1</source>
+        <comment>the parts joined by commas</comment>
+        <translation>ERA Desk: %1</translation>
     </message>
 </context>
 <context>
     <name>era::desk::Workspace</name>
     <message>
-        <location filename="../../client/session/Workspace.cpp" line="+255"/>
+        <location filename="../../client/session/Workspace.cpp" line="+256"/>
         <location line="+3"/>
-        <location line="+212"/>
+        <location line="+221"/>
         <source>Customer</source>
         <translation>Клиент</translation>
     </message>
     <message>
-        <location line="-119"/>
-        <source>finished by a supervisor</source>
-        <translation>завершён супервизором</translation>
+        <location line="-135"/>
+        <source>it went back to its queue while you were disconnected</source>
+        <translation>он вернулся в очередь, пока вы были не на связи</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <source>transferred</source>
-        <translation>передан</translation>
+        <location line="+11"/>
+        <source>finished by %1</source>
+        <translation>завершён: %1</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+1"/>
+        <source>finished</source>
+        <translation>завершён</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>transferred to %1</source>
+        <translation>передан: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>transferred to the queue %1</source>
+        <translation>передан в очередь «%1»</translation>
+    </message>
+    <message>
+        <location line="+89"/>
         <source>You</source>
         <translation>Вы</translation>
     </message>

@@ -26,7 +26,7 @@ Item {
                 mediaHeight: 0, durationText: "", fileUrl: "", thumbnailUrl: "", stickerEmoji: "", latitude: 0,
                 longitude: 0, locationTitle: "", address: "", mapUrl: "", contactName: "", contactPhone: "",
                 replyToId: 0, replyAuthor: "", replySnippet: "", reactions: [], edited: false, deleted: false,
-                forwardedFrom: "", status: "received", failure: "", uploadProgress: -1, timeText: "14:05",
+                forwarded: false, forwardedFrom: "", status: "received", failure: "", uploadProgress: -1, timeText: "14:05",
                 dayText: "Today", firstOfDay: false, groupedWithOlder: false
             }
             for (const k in overrides)
