@@ -16,9 +16,9 @@ class ServerConnection;
 class SendQueue;
 struct OutgoingMessage;
 
-// One dialog opened on the desk: its messages (paged), the customer, the draft, the message being replied
-// to and where the view was scrolled. Kept while the operator switches between dialogs, so coming back is
-// instant and nothing typed is lost.
+// One dialog opened on the desk: its messages (paged), the customer, the draft and the message being replied
+// to. Kept while the operator switches between dialogs (its view stays alive too, scrolled where it was), so
+// coming back is instant and nothing typed is lost.
 class Conversation : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -42,8 +42,6 @@ class Conversation : public QObject {
     Q_PROPERTY(qint64 replyToId READ replyToId NOTIFY replyChanged)
     Q_PROPERTY(QString replyToAuthor READ replyToAuthor NOTIFY replyChanged)
     Q_PROPERTY(QString replyToSnippet READ replyToSnippet NOTIFY replyChanged)
-    // Where the view was: set by the view when it leaves, read when it comes back.
-    Q_PROPERTY(QVariantMap viewState READ viewState WRITE setViewState NOTIFY viewStateChanged)
 public:
     struct Context {
         ServerConnection *connection = nullptr;
@@ -75,8 +73,6 @@ public:
     qint64 replyToId() const { return m_replyTo; }
     QString replyToAuthor() const { return m_replyAuthor; }
     QString replyToSnippet() const { return m_replySnippet; }
-    QVariantMap viewState() const { return m_viewState; }
-    void setViewState(const QVariantMap &state);
 
     // Loads the dialog, the customer and the newest page (again after a reconnect that lost events).
     void load();
@@ -112,7 +108,6 @@ Q_SIGNALS:
     void errorChanged();
     void draftChanged();
     void replyChanged();
-    void viewStateChanged();
     void messageShown(int row, qint64 messageId);
     // The server accepted my read marker; `unread` is what remains.
     void readMarked(qint64 dialogId, int unread);
@@ -141,7 +136,6 @@ private:
     qint64 m_replyTo = 0;
     QString m_replyAuthor;
     QString m_replySnippet;
-    QVariantMap m_viewState;
     qint64 m_showTarget = 0;
     qint64 m_readSent = 0;
     int m_generation = 0; // answers to an older load are ignored

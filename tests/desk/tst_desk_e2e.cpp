@@ -192,7 +192,8 @@ private Q_SLOTS:
         QVERIFY(m_desk->load());
         QVERIFY(window());
         QTRY_COMPARE_WITH_TIMEOUT(m_desk->session()->state(), Session::State::Online, 20000);
-        connect(m_desk->session(), &Session::notice, this, [](const QString &text) { qInfo("desk says: %s", qPrintable(text)); });
+        connect(m_desk->session(), &Session::notice, this,
+                [](const QString &text) { qInfo("desk says: %s", qPrintable(text)); });
         QVERIFY(QTest::qWaitForWindowExposed(window()));
         window()->requestActivate();
         QVERIFY(QTest::qWaitForWindowActive(window()));

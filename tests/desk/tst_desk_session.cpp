@@ -4,6 +4,7 @@
 #include "session/SendQueue.h"
 #include "session/Session.h"
 
+#include <QAbstractItemModelTester>
 #include <QBuffer>
 #include <QImage>
 
@@ -46,6 +47,7 @@ class TestDeskSession : public QObject {
     desktest::ServerSide m_side;
     std::unique_ptr<Session> m_session;
     std::unique_ptr<desktest::RecordingSink> m_sink;
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
 
     std::unique_ptr<Session> newSession()
     {
@@ -94,10 +96,17 @@ private Q_SLOTS:
         m_session = newSession();
         m_sink = std::make_unique<desktest::RecordingSink>();
         m_session->notifier()->setSink(m_sink.get());
+        // Every model the views bind to is checked while the tests drive it.
+        for (QAbstractItemModel *model : std::initializer_list<QAbstractItemModel *>{
+                 m_session->dialogs(), m_session->operators(), m_session->queues(),
+                 m_session->openConversations(), m_session->offers()})
+            m_testers.push_back(std::make_unique<QAbstractItemModelTester>(
+                model, QAbstractItemModelTester::FailureReportingMode::QtTest));
         logIn(*m_session, u"olga"_s);
     }
     void cleanup()
     {
+        m_testers.clear();
         m_session.reset();
         m_sink.reset();
         m_side = desktest::ServerSide();
@@ -196,6 +205,31 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(rowWithText(c->messages(), u"I am here"_s) >= 0, 10000);
         QTest::qWait(200);
         QVERIFY(m_sink->shown.isEmpty());
+    }
+
+    void unreadCountsComeFromTheServerAndReadingClearsThemEverywhere()
+    {
+        Conversation *c = acceptCustomerMessage(u"first"_s);
+        QVERIFY(c);
+        const qint64 dialog = c->dialogId();
+        m_session->notifier()->setWindowVisible(true);
+        m_session->notifier()->setWindowActive(false); // looking elsewhere
+        m_side.telegram->injectText(BotToken, m_side.customer, u"second"_s);
+        m_side.telegram->injectText(BotToken, m_side.customer, u"third"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(rowWithText(c->messages(), u"third"_s) == 0, 10000);
+
+        // The same operator on another computer: the counts come from the server's read markers.
+        auto other = newSession();
+        logIn(*other, u"olga"_s);
+        const int row = other->dialogs()->rowOf(dialog);
+        QVERIFY(row >= 0);
+        QCOMPARE(role(other->dialogs(), row, DialogListModel::UnreadRole).toInt(), 3);
+        QCOMPARE(other->dialogs()->unreadTotal(), 3);
+
+        // Back at the first desk, the window comes to the front with the dialog on screen.
+        m_session->notifier()->setWindowActive(true);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->dialogs()->unreadTotal(), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(other->dialogs()->unreadTotal(), 0, 10000); // dialog.read reached it
     }
 
     void repliesReactionsAndPhotosReachTheCustomer()
