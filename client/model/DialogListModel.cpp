@@ -1,5 +1,7 @@
 #include "model/DialogListModel.h"
 
+#include "model/TextFormat.h"
+
 #include <QCoreApplication>
 #include <era/content/ContentJson.h>
 #include <era/content/Preview.h>
@@ -43,20 +45,6 @@ QString sectionTitle(DialogSummary::Section s)
         return QCoreApplication::translate("DialogListModel", "Finished");
     }
     return {};
-}
-
-QString initials(const QString &name)
-{
-    const QStringList words = name.split(u' ', Qt::SkipEmptyParts);
-    QString out;
-    for (const QString &w : words) {
-        const QChar first = w.at(0);
-        if (first.isLetterOrNumber())
-            out += first.toUpper();
-        if (out.size() == 2)
-            break;
-    }
-    return out.isEmpty() ? u"?"_s : out;
 }
 
 // The list order: does a come before b?
@@ -193,7 +181,7 @@ QVariant DialogListModel::data(const QModelIndex &index, int role) const
     case SubscriberUsernameRole:
         return d.subscriberUsername;
     case InitialsRole:
-        return initials(d.subscriberName.isEmpty() ? d.subscriberUsername : d.subscriberName);
+        return format::initials(d.subscriberName.isEmpty() ? d.subscriberUsername : d.subscriberName);
     case LastMessageRole:
         return d.lastPreview;
     case LastDirectionRole:

@@ -1,22 +1,10 @@
 #include "model/OperatorListModel.h"
 
+#include "model/TextFormat.h"
+
 using namespace Qt::StringLiterals;
 
 namespace era::desk {
-
-namespace {
-QString initialsOf(const QString &name)
-{
-    QString out;
-    for (const QString &w : name.split(u' ', Qt::SkipEmptyParts)) {
-        if (w.at(0).isLetterOrNumber())
-            out += w.at(0).toUpper();
-        if (out.size() == 2)
-            break;
-    }
-    return out.isEmpty() ? u"?"_s : out;
-}
-} // namespace
 
 OperatorListModel::OperatorListModel(QObject *parent) : QAbstractListModel(parent) {}
 
@@ -46,7 +34,7 @@ QVariant OperatorListModel::data(const QModelIndex &index, int role) const
     case DisplayNameRole:
         return o.displayName.isEmpty() ? o.login : o.displayName;
     case InitialsRole:
-        return initialsOf(o.displayName.isEmpty() ? o.login : o.displayName);
+        return format::initials(o.displayName.isEmpty() ? o.login : o.displayName);
     case RoleNameRole:
         return o.role;
     case PresenceRole:

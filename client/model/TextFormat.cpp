@@ -125,6 +125,18 @@ QString waited(qint64 ms)
     return say(QT_TRANSLATE_NOOP("format", "%1 d")).arg(s / 86400);
 }
 
+QString initials(const QString &name)
+{
+    QString out;
+    for (const QString &word : name.split(u' ', Qt::SkipEmptyParts)) {
+        if (word.at(0).isLetterOrNumber())
+            out += word.at(0).toUpper();
+        if (out.size() == 2)
+            break;
+    }
+    return out.isEmpty() ? u"?"_s : out;
+}
+
 QUrl mapUrl(double latitude, double longitude)
 {
     const QString lat = QString::number(latitude, 'f', 6), lon = QString::number(longitude, 'f', 6);

@@ -20,6 +20,8 @@ QString day(const QDate &date, const QDate &today);
 QString clock(const QDateTime &time);
 // A waiting time: "now", "45 s", "12 min", "3 h 5 min", "2 d".
 QString waited(qint64 ms);
+// One or two capital letters for an avatar: "Anna Petrova" -> "AP", "olga" -> "O", "" -> "?".
+QString initials(const QString &name);
 // https://www.openstreetmap.org/?mlat=..&mlon=..#map=17/lat/lon
 QUrl mapUrl(double latitude, double longitude);
 

@@ -543,6 +543,11 @@ QString Session::operatorName(qint64 userId, int revision) const
     return m_workspace->nameOf(u"user:%1"_s.arg(userId));
 }
 
+QString Session::initials(const QString &name) const
+{
+    return format::initials(name);
+}
+
 void Session::copyText(const QString &text) const
 {
     if (QClipboard *clipboard = QGuiApplication::clipboard())

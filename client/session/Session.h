@@ -125,6 +125,7 @@ public:
     Q_INVOKABLE QString waitedSince(const QDateTime &since) const;
     Q_INVOKABLE int secondsUntil(const QDateTime &when) const;
     Q_INVOKABLE QString fileSizeText(qint64 bytes) const;
+    Q_INVOKABLE QString initials(const QString &name) const;
     Q_INVOKABLE void copyText(const QString &text) const;
     // A colleague's name; `revision` lets a binding follow the operator list (pass operators.count).
     Q_INVOKABLE QString operatorName(qint64 userId, int revision = 0) const;

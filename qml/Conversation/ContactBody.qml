@@ -12,7 +12,7 @@ RowLayout {
     spacing: 10
     Avatar {
         name: body.contactName
-        initials: body.contactName.split(" ").filter(w => w.length > 0).slice(0, 2).map(w => w[0].toUpperCase()).join("")
+        initials: Session.initials(body.contactName)
         size: 40
     }
     ColumnLayout {

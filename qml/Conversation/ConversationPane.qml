@@ -38,7 +38,7 @@ Rectangle {
                 spacing: 12
                 Avatar {
                     name: pane.conversation.title
-                    initials: pane.conversation.title.split(" ").filter(w => w.length > 0).slice(0, 2).map(w => w[0].toUpperCase()).join("")
+                    initials: Session.initials(pane.conversation.title)
                     channelKind: pane.conversation.channelKind
                     size: 38
                 }

@@ -36,7 +36,7 @@ Rectangle {
             Avatar {
                 Layout.alignment: Qt.AlignHCenter
                 name: panel.subscriber.title || ""
-                initials: (panel.subscriber.title || "?").split(" ").filter(w => w.length > 0).slice(0, 2).map(w => w[0].toUpperCase()).join("")
+                initials: Session.initials(panel.subscriber.title || "")
                 channelKind: panel.conversation ? panel.conversation.channelKind : ""
                 size: 72
             }

@@ -137,7 +137,7 @@ Rectangle {
 
         Avatar {
             name: Session.user.displayName || ""
-            initials: (Session.user.displayName || "?").split(" ").filter(w => w.length > 0).slice(0, 2).map(w => w[0].toUpperCase()).join("")
+            initials: Session.initials(Session.user.displayName || "")
             presence: Session.presence
             size: 32
         }
