@@ -279,6 +279,138 @@ private Q_SLOTS:
         QCOMPARE(r->size(), 1);
         QCOMPARE(r->at(0, 0).toLongLong(), qint64(1));
     }
+
+    // Statement reuse: PostgreSQL keeps named prepared statements per connection, SQLite a cache of compiled
+    // statements. Either way the same SQL text must behave as if it were sent afresh every time.
+
+    void sameStatementRunRepeatedlySeesTheLatestRows()
+    {
+        for (int i = 1; i <= 8; ++i) {
+            QVERIFY(m_c->exec(QStringLiteral("INSERT INTO sample (i) VALUES ($1)"), {i}));
+            auto r = m_c->exec(QStringLiteral("SELECT COUNT(*), SUM(i) FROM sample"));
+            ERA_VERIFY_OK(r);
+            QCOMPARE(r->at(0, 0).toLongLong(), qint64(i));
+            QCOMPARE(r->at(0, 1).toLongLong(), qint64(i * (i + 1) / 2));
+        }
+    }
+
+    void sameSqlWithDifferentParameterTypesBindsEachAsGiven()
+    {
+        // A statement prepared for an integer must not be reused for text or NULL.
+        const QString sql = QStringLiteral("SELECT $1 AS v");
+        for (int round = 0; round < 2; ++round) {
+            auto number = m_c->exec(sql, {qint64(7)});
+            ERA_VERIFY_OK(number);
+            QCOMPARE(number->at(0, 0), QVariant(qint64(7)));
+            auto text = m_c->exec(sql, {QStringLiteral("seven")});
+            ERA_VERIFY_OK(text);
+            QCOMPARE(text->at(0, 0).toString(), QStringLiteral("seven"));
+            auto null = m_c->exec(QStringLiteral("INSERT INTO sample (i, s) VALUES ($1, $2) RETURNING i, s"),
+                                  {QVariant(), QStringLiteral("n")});
+            ERA_VERIFY_OK(null);
+            QVERIFY(null->at(0, 0).isNull());
+            auto value = m_c->exec(QStringLiteral("INSERT INTO sample (i, s) VALUES ($1, $2) RETURNING i, s"),
+                                   {qint64(3), QStringLiteral("n")});
+            ERA_VERIFY_OK(value);
+            QCOMPARE(value->at(0, 0).toLongLong(), qint64(3));
+        }
+    }
+
+    void statementThatFailedToPrepareRunsOnceItsTableExists()
+    {
+        const QString sql = QStringLiteral("SELECT COUNT(*) FROM later");
+        auto missing = m_c->exec(sql);
+        QVERIFY(!missing);
+        QVERIFY(missing.error().message.contains(u"later"));
+        QVERIFY(m_c->exec(QStringLiteral("CREATE TABLE later (x BIGINT)")));
+        auto found = m_c->exec(sql);
+        ERA_VERIFY_OK(found);
+        QCOMPARE(found->at(0, 0).toLongLong(), qint64(0));
+    }
+
+    void statementFirstRunInARolledBackTransactionRunsAfterwards()
+    {
+        const QString sql = QStringLiteral("SELECT COUNT(*) FROM sample WHERE i = $1");
+        QVERIFY(m_c->exec(QStringLiteral("BEGIN")));
+        QVERIFY(m_c->exec(QStringLiteral("INSERT INTO sample (i) VALUES (5)")));
+        auto inside = m_c->exec(sql, {5});
+        ERA_VERIFY_OK(inside);
+        QCOMPARE(inside->at(0, 0).toLongLong(), qint64(1));
+        QVERIFY(m_c->exec(QStringLiteral("ROLLBACK")));
+        auto after = m_c->exec(sql, {5});
+        ERA_VERIFY_OK(after);
+        QCOMPARE(after->at(0, 0).toLongLong(), qint64(0));
+    }
+
+    void statementFirstSentIntoAnAbortedTransactionRunsAfterTheRollback()
+    {
+        // On PostgreSQL the failing statement is pipelined and the new one's Parse is skipped with it.
+        const QString sql = QStringLiteral("SELECT COUNT(*) FROM sample WHERE s = $1");
+        QVERIFY(m_c->exec(QStringLiteral("BEGIN")));
+        Status deferred = m_c->execDeferred(QStringLiteral("INSERT INTO nowhere VALUES ($1)"), {1});
+        if (deferred)
+            QVERIFY(!m_c->exec(sql, {QStringLiteral("x")}));
+        QVERIFY(!m_c->exec(QStringLiteral("INSERT INTO nowhere VALUES (2)")));
+        QVERIFY(m_c->exec(QStringLiteral("ROLLBACK")));
+        for (int i = 0; i < 3; ++i) {
+            auto r = m_c->exec(sql, {QStringLiteral("x")});
+            ERA_VERIFY_OK(r);
+            QCOMPARE(r->at(0, 0).toLongLong(), qint64(0));
+        }
+    }
+
+    void tableChangingShapeUnderARepeatedStatementIsReadAfresh()
+    {
+        const QString sql = QStringLiteral("SELECT * FROM sample ORDER BY id");
+        QVERIFY(m_c->exec(QStringLiteral("INSERT INTO sample (i) VALUES (1)")));
+        for (int i = 0; i < 3; ++i) {
+            auto r = m_c->exec(sql);
+            ERA_VERIFY_OK(r);
+            QCOMPARE(r->columns.size(), 5);
+        }
+        QVERIFY(m_c->exec(QStringLiteral("ALTER TABLE sample ADD COLUMN extra BIGINT")));
+        auto r = m_c->exec(sql);
+        ERA_VERIFY_OK(r);
+        QCOMPARE(r->columns.size(), 6);
+        QCOMPARE(r->columns.last(), QStringLiteral("extra"));
+    }
+
+    void manyDistinctStatementsAllRunAndThePreparedOnesStayBounded()
+    {
+        // More distinct statements than any cache holds, twice over, each with its own answer.
+        for (int round = 0; round < 2; ++round) {
+            for (int i = 0; i < 600; ++i) {
+                auto r = m_c->exec(QStringLiteral("SELECT %1 + $1").arg(i), {1000});
+                ERA_VERIFY_OK(r);
+                QCOMPARE(r->at(0, 0).toLongLong(), qint64(1000 + i));
+            }
+        }
+        if (m_c->dialect() != Dialect::Postgres)
+            return;
+        auto held = m_c->exec(QStringLiteral("SELECT COUNT(*) FROM pg_prepared_statements"));
+        ERA_VERIFY_OK(held);
+        // Statements are kept (and reused), but only up to the cache's capacity of 256.
+        const qint64 n = held->at(0, 0).toLongLong();
+        QVERIFY2(n > 100 && n <= 260, qPrintable(QString::number(n)));
+    }
+
+    void statementsStillRunAfterTheSessionDroppedItsPreparedStatements()
+    {
+        if (m_c->dialect() != Dialect::Postgres)
+            QSKIP("DEALLOCATE and DISCARD are PostgreSQL's");
+        const QString sql = QStringLiteral("SELECT COUNT(*) FROM sample WHERE i = $1");
+        for (const QString &drop : {QStringLiteral("DEALLOCATE ALL"), QStringLiteral("DISCARD ALL")}) {
+            QVERIFY(m_c->exec(sql, {1}));
+            QVERIFY(m_c->exec(sql, {1}));
+            QVERIFY(m_c->exec(drop));
+            auto r = m_c->exec(sql, {1});
+            ERA_VERIFY_OK(r);
+            QCOMPARE(r->at(0, 0).toLongLong(), qint64(0));
+            QVERIFY(m_c->exec(sql, {1}));
+            QVERIFY(m_c->execScript(drop));
+            QVERIFY(m_c->exec(sql, {1}));
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(ConnectionTest)

@@ -125,9 +125,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const QString &url)
     // stderr.
     PQsetNoticeProcessor(
         conn, [](void *, const char *) {}, nullptr);
-    if (Status s =
-            c->execScript(QStringLiteral("SET synchronous_commit = on; SET client_min_messages = warning;"));
-        !s)
+    if (Status s = c->configureSession(); !s)
         return s.error();
     return c;
 }
@@ -139,10 +137,8 @@ PgConnection::~PgConnection()
     PQfinish(m_conn);
 }
 
-namespace {
-
 // A statement's parameters in libpq's form; the vectors stay valid while the object lives.
-struct BoundParams {
+struct PgConnection::BoundParams {
     std::vector<QByteArray> texts;
     std::vector<const char *> values;
     std::vector<int> lengths;
@@ -219,6 +215,8 @@ struct BoundParams {
     }
 };
 
+namespace {
+
 bool succeeded(const PGresult *res)
 {
     const ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -247,19 +245,68 @@ Rows rowsOf(const PGresult *res)
     return out;
 }
 
+} // namespace
+
+Status PgConnection::configureSession()
+{
+    return execScript(QStringLiteral("SET synchronous_commit = on; SET client_min_messages = warning;"));
+}
+
+namespace {
+
 // Bounds the results waiting in the socket while statements are still being sent, far below what would fill
 // the socket buffers (libpq blocks on a full send buffer; the server would block on a full receive one).
 constexpr size_t kMostDeferred = 32;
+
+// Whether a statement becomes a named prepared statement: only those the server plans. DDL and transaction
+// control gain nothing from it, and some utility statements cannot run in a pipeline's implicit transaction.
+bool cacheable(const QString &sql)
+{
+    qsizetype i = 0;
+    while (i < sql.size() && sql.at(i).isSpace())
+        ++i;
+    const QStringView head = QStringView(sql).mid(i, 7);
+    for (const char *word : {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}) {
+        const QLatin1String w(word);
+        if (head.startsWith(w, Qt::CaseInsensitive) &&
+            (head.size() == w.size() || !head.at(w.size()).isLetterOrNumber()))
+            return true;
+    }
+    return false;
+}
+
+// The types are part of the key: a statement is prepared with the types of its first call, and a NULL (type
+// left to the server) or a string where a number was bound before must not reuse it.
+QString cacheKey(const QString &sql, const std::vector<Oid> &types)
+{
+    QString key;
+    key.reserve(sql.size() + 1 + qsizetype(types.size()));
+    key += sql;
+    key += QChar(u'\0');
+    for (Oid t : types)
+        key += QChar(char16_t(t)); // the OIDs bound here (0, 17, 20, 701) fit
+    return key;
+}
 
 } // namespace
 
 Result<Rows> PgConnection::exec(const QString &sql, const QVariantList &params)
 {
-    if (!m_deferred.empty())
-        return finishPipeline(&sql, params);
     BoundParams p;
-    if (Status s = p.bind(params); !s)
+    if (Status s = p.bind(params); !s) {
+        if (!m_sent.empty())
+            (void)finishPipeline(nullptr, nullptr); // the queued statements still have to be read
         return s.error();
+    }
+    if (!m_sent.empty())
+        return finishPipeline(&sql, &p);
+    dropEvicted();
+    if (cacheable(sql)) {
+        const QString key = cacheKey(sql, p.types);
+        if (const PgStatementCache::Entry *e = m_statements.find(key); e && e->prepared)
+            return execPrepared(sql, key, e->name, p);
+        return finishPipeline(&sql, &p); // Parse and the first execution in one round trip
+    }
     PgResult res(PQexecParams(m_conn, sql.toUtf8().constData(), p.count(), p.types.data(), p.values.data(),
                               p.lengths.data(), p.formats.data(), 0));
     if (!succeeded(res.get()))
@@ -267,62 +314,147 @@ Result<Rows> PgConnection::exec(const QString &sql, const QVariantList &params)
     return rowsOf(res.get());
 }
 
+Result<Rows> PgConnection::execPrepared(const QString &sql, const QString &key, QByteArray name,
+                                        const BoundParams &p)
+{
+    const bool inTransaction = PQtransactionStatus(m_conn) != PQTRANS_IDLE;
+    PgResult res(PQexecPrepared(m_conn, name.constData(), p.count(), p.values.data(), p.lengths.data(),
+                                p.formats.data(), 0));
+    if (succeeded(res.get()))
+        return rowsOf(res.get());
+    // Outside a transaction the failed attempt changed nothing, so the statement can be prepared afresh and
+    // run once more; inside one the transaction is aborted and the caller sees the error.
+    if (forgetStale(res.get(), key, name) && !inTransaction && PQtransactionStatus(m_conn) == PQTRANS_IDLE)
+        return finishPipeline(&sql, &p);
+    return errorFrom(m_conn, res.get(), sql);
+}
+
+bool PgConnection::forgetStale(const PGresult *res, const QString &key, QByteArray name)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+    if (!state)
+        return false;
+    const QByteArray code(state);
+    if (code == "26000") { // the statement is gone: someone ran DEALLOCATE ALL or DISCARD ALL
+        m_statements.clear();
+        return true;
+    }
+    if (code == "0A000") { // "cached plan must not change result type": a table changed shape under it
+        m_statements.forget(key, name, true);
+        return true;
+    }
+    return false;
+}
+
+void PgConnection::dropEvicted()
+{
+    if (!m_statements.hasEvicted() || PQpipelineStatus(m_conn) != PQ_PIPELINE_OFF ||
+        PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        return;
+    // Rare (only past the cache's capacity), so one round trip each keeps a failure from skipping the rest.
+    for (const QByteArray &name : m_statements.takeEvicted())
+        PgResult(PQexec(m_conn, QByteArray("DEALLOCATE " + name).constData()));
+}
+
+Status PgConnection::send(const QString &sql, const BoundParams &p)
+{
+    if (PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(m_conn) != 1)
+        return errorFrom(m_conn, nullptr, sql);
+    if (cacheable(sql)) {
+        const QString key = cacheKey(sql, p.types);
+        PgStatementCache::Entry *e = m_statements.find(key);
+        if (!e) {
+            e = &m_statements.add(key);
+            if (PQsendPrepare(m_conn, e->name.constData(), sql.toUtf8().constData(), p.count(),
+                              p.types.data()) != 1) {
+                const Error error = errorFrom(m_conn, nullptr, sql);
+                m_statements.forget(key, e->name, false);
+                return error;
+            }
+            m_sent.push_back({sql, key, e->name, true});
+        }
+        // Also when its Parse is earlier in this pipeline: the server handles messages in order, and if the
+        // Parse fails, everything after it up to the sync is skipped.
+        if (PQsendQueryPrepared(m_conn, e->name.constData(), p.count(), p.values.data(), p.lengths.data(),
+                                p.formats.data(), 0) != 1)
+            return errorFrom(m_conn, nullptr, sql);
+        m_sent.push_back({sql, key, e->name, false});
+        return ok();
+    }
+    if (PQsendQueryParams(m_conn, sql.toUtf8().constData(), p.count(), p.types.data(), p.values.data(),
+                          p.lengths.data(), p.formats.data(), 0) != 1)
+        return errorFrom(m_conn, nullptr, sql);
+    m_sent.push_back({sql, {}, {}, false});
+    return ok();
+}
+
 Status PgConnection::execDeferred(const QString &sql, const QVariantList &params)
 {
-    if (m_deferred.size() >= kMostDeferred) {
-        if (auto r = finishPipeline(nullptr, {}); !r)
+    if (m_sent.size() >= kMostDeferred) {
+        if (auto r = finishPipeline(nullptr, nullptr); !r)
             return r.error();
     }
     BoundParams p;
     if (Status s = p.bind(params); !s)
         return s.error();
-    if (PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(m_conn) != 1)
-        return errorFrom(m_conn, nullptr, sql);
-    if (PQsendQueryParams(m_conn, sql.toUtf8().constData(), p.count(), p.types.data(), p.values.data(),
-                          p.lengths.data(), p.formats.data(), 0) != 1) {
-        const Error e = errorFrom(m_conn, nullptr, sql);
-        (void)finishPipeline(nullptr, {});
-        return e;
+    if (m_sent.empty())
+        dropEvicted();
+    if (Status s = send(sql, p); !s) {
+        (void)finishPipeline(nullptr, nullptr);
+        return s;
     }
-    m_deferred.push_back(sql);
     return ok();
 }
 
-Result<Rows> PgConnection::finishPipeline(const QString *sql, const QVariantList &params)
+Result<Rows> PgConnection::finishPipeline(const QString *sql, const BoundParams *params)
 {
     std::optional<Error> failure;
     if (sql) {
-        BoundParams p;
-        if (Status s = p.bind(params); !s)
+        if (Status s = send(*sql, *params); !s)
             failure = s.error(); // the queued statements still have to be read
-        else if (PQsendQueryParams(m_conn, sql->toUtf8().constData(), p.count(), p.types.data(),
-                                   p.values.data(), p.lengths.data(), p.formats.data(), 0) != 1)
-            failure = errorFrom(m_conn, nullptr, *sql);
-        else
-            m_deferred.push_back(*sql);
     }
-    std::vector<QString> sent;
-    sent.swap(m_deferred);
+    std::vector<Sent> sent;
+    sent.swap(m_sent);
+    // A Parse whose outcome is not known leaves no entry behind: the next use prepares it again.
+    auto forgetUnread = [&](size_t from) {
+        for (size_t i = from; i < sent.size(); ++i) {
+            if (sent[i].isParse)
+                m_statements.forget(sent[i].cacheKey, sent[i].name, false);
+        }
+    };
     if (PQpipelineSync(m_conn) != 1) {
-        const Error e = errorFrom(m_conn, nullptr, sent.empty() ? QString() : sent.back());
+        const Error e = errorFrom(m_conn, nullptr, sent.empty() ? QString() : sent.back().sql);
         PQexitPipelineMode(m_conn);
+        forgetUnread(0);
         return e;
     }
 
     PgResult last;
-    for (const QString &statement : sent) {
+    size_t read = 0;
+    for (; read < sent.size(); ++read) {
+        const Sent &statement = sent[read];
         PgResult res(PQgetResult(m_conn));
         if (!res) { // only when the connection broke
-            failure = failure.value_or(errorFrom(m_conn, nullptr, statement));
+            failure = failure.value_or(errorFrom(m_conn, nullptr, statement.sql));
             break;
         }
         const ExecStatusType status = PQresultStatus(res.get());
-        if (status != PGRES_PIPELINE_ABORTED && !succeeded(res.get()) && !failure)
-            failure = errorFrom(m_conn, res.get(), statement);
+        const bool done = succeeded(res.get());
+        if (statement.isParse) {
+            if (done)
+                m_statements.markPrepared(statement.cacheKey, statement.name);
+            else
+                m_statements.forget(statement.cacheKey, statement.name, false);
+        } else if (!done && status != PGRES_PIPELINE_ABORTED && !statement.cacheKey.isEmpty()) {
+            forgetStale(res.get(), statement.cacheKey, statement.name);
+        }
+        if (status != PGRES_PIPELINE_ABORTED && !done && !failure)
+            failure = errorFrom(m_conn, res.get(), statement.sql);
         while (PGresult *extra = PQgetResult(m_conn)) // the NULL that ends each statement's results
             PQclear(extra);
         last = std::move(res);
     }
+    forgetUnread(read);
     // Read up to the sync's own result, whatever happened before it.
     while (PGresult *res = PQgetResult(m_conn)) {
         const bool isSync = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
@@ -341,11 +473,15 @@ Result<Rows> PgConnection::finishPipeline(const QString *sql, const QVariantList
 
 Status PgConnection::execScript(const QString &sql)
 {
-    if (!m_deferred.empty()) {
-        if (auto r = finishPipeline(nullptr, {}); !r)
+    if (!m_sent.empty()) {
+        if (auto r = finishPipeline(nullptr, nullptr); !r)
             return r.error();
     }
+    dropEvicted();
     PgResult res(PQexec(m_conn, sql.toUtf8().constData()));
+    // A script may drop the session's prepared statements (DISCARD ALL, DEALLOCATE ALL): start afresh.
+    if (sql.contains(u"DISCARD", Qt::CaseInsensitive) || sql.contains(u"DEALLOCATE", Qt::CaseInsensitive))
+        m_statements.clear();
     const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY)
         return errorFrom(m_conn, res.get(), sql);
@@ -356,23 +492,24 @@ bool PgConnection::inUsableTransaction() const
 {
     // What the queued statements did is known only once their results are read; a failure among them is
     // reported by the next statement, COMMIT included.
-    if (!m_deferred.empty())
+    if (!m_sent.empty())
         return PQstatus(m_conn) == CONNECTION_OK;
     return PQtransactionStatus(m_conn) == PQTRANS_INTRANS;
 }
 
 Status PgConnection::recover()
 {
-    if (!m_deferred.empty()) // a caller left statements queued: settle them before the next transaction
-        (void)finishPipeline(nullptr, {});
+    if (!m_sent.empty()) // a caller left statements queued: settle them before the next transaction
+        (void)finishPipeline(nullptr, nullptr);
     if (PQstatus(m_conn) == CONNECTION_OK)
         return ok();
     PQreset(m_conn);
+    m_statements.clear(); // a new session holds no prepared statements
     if (PQstatus(m_conn) != CONNECTION_OK)
         return Error{QStringLiteral("connection_lost"),
                      u"PostgreSQL: cannot reconnect: " + QString::fromUtf8(PQerrorMessage(m_conn)).trimmed()};
     PQsetClientEncoding(m_conn, "UTF8");
-    return execScript(QStringLiteral("SET synchronous_commit = on; SET client_min_messages = warning;"));
+    return configureSession();
 }
 
 } // namespace era::storage

@@ -226,14 +226,17 @@ Result<Rows> SqliteConnection::exec(const QString &sql, const QVariantList &para
         return Error{s.error().code, s.error().message + u" (in: " + shortened(sql) + u')'};
 
     Rows out;
-    const int columns = sqlite3_column_count(stmt);
-    out.columns.reserve(columns);
-    for (int c = 0; c < columns; ++c)
-        out.columns.append(QString::fromUtf8(sqlite3_column_name(stmt, c)));
-
+    int columns = 0;
     const sqlite3_int64 changesBefore = sqlite3_total_changes64(m_db);
-    for (;;) {
+    for (bool first = true;; first = false) {
         const int rc = sqlite3_step(stmt);
+        if (first && (rc == SQLITE_ROW || rc == SQLITE_DONE)) {
+            // Only now: the first step re-prepares a cached statement whose tables changed shape since.
+            columns = sqlite3_column_count(stmt);
+            out.columns.reserve(columns);
+            for (int c = 0; c < columns; ++c)
+                out.columns.append(QString::fromUtf8(sqlite3_column_name(stmt, c)));
+        }
         if (rc == SQLITE_DONE)
             break;
         if (rc != SQLITE_ROW)
