@@ -104,7 +104,7 @@ Workspace::Workspace(ServerConnection &connection, SendQueue &sendQueue, QObject
     m_refresh.setInterval(RefreshDelayMs);
     connect(&m_refresh, &QTimer::timeout, this, [this] {
         if (m_connection.isReady() && m_loadingParts == 0)
-            reload();
+            reload(!m_hasState);
     });
     connect(&m_sendQueue, &SendQueue::changed, this, &Workspace::applyOutgoing);
     connect(&m_sendQueue, &SendQueue::removed, this, [this](const QString &clientId, qint64 dialogId) {
@@ -161,10 +161,11 @@ void Workspace::connectionLost()
     }
 }
 
-void Workspace::reload()
+void Workspace::reload(bool conversationsToo)
 {
     const int generation = ++m_generation;
     m_loadFailed = false;
+    m_reloadConversations = conversationsToo;
     m_loadingParts = 3;
     auto part = [this, generation](auto apply) {
         return [this, generation, apply](const CommandReply &r) {
@@ -225,7 +226,8 @@ void Workspace::snapshotPart(bool ok)
     for (Conversation *c : m_open.all()) {
         const DialogSummary *d = m_dialogs.find(c->dialogId());
         c->setOffered(d && d->section == DialogSummary::Section::Offered);
-        c->load();
+        if (m_reloadConversations)
+            c->load();
     }
     if (m_loadFailed) {
         qCWarning(lcWorkspace) << "the snapshot is incomplete; trying again";

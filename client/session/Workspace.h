@@ -75,7 +75,9 @@ public:
 
     // True once a snapshot has loaded and nothing was missed since: a reconnect may resume.
     bool hasState() const { return m_hasState; }
-    void reload();
+    // The whole snapshot (and the open conversations' newest pages); `conversationsToo` false refreshes the
+    // lists only (an event named a dialog we did not know).
+    void reload(bool conversationsToo = true);
     void clear();
     void applyEvent(const QString &name, const QJsonObject &data);
     // The connection dropped: a snapshot that was loading is incomplete.
@@ -118,6 +120,7 @@ private:
     bool m_hasState = false;
     int m_loadingParts = 0;
     bool m_loadFailed = false;
+    bool m_reloadConversations = true;
     int m_generation = 0;
     QList<std::pair<QString, QJsonObject>> m_held;
     QSettings *m_drafts = nullptr;
