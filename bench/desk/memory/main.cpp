@@ -143,7 +143,7 @@ int main(int argc, char **argv)
     desk.nextFrame();
     const qint64 before = procStatusKb("VmRSS");
 
-    out() << "machine: " << machineSummary() << Qt::endl;
+    out() << "machine: " << machineSummary() << "; load average " << loadAverage() << Qt::endl;
     out() << "desk: " << desk.renderSummary() << ", window " << desk.window()->width() << "x"
           << desk.window()->height() << Qt::endl;
     out() << "server: " << seeded.commandLine() << Qt::endl;
@@ -213,6 +213,7 @@ int main(int argc, char **argv)
     out() << Qt::endl;
     out() << "target < " << TargetMb << " MB: " << (met ? "met" : "NOT met") << " (VmRSS and VmHWM)"
           << Qt::endl;
+    out() << "load average at the end: " << loadAverage() << Qt::endl;
     out() << "command: " << QCoreApplication::arguments().join(u' ') << Qt::endl;
     return 0;
 }

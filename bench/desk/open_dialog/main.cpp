@@ -221,7 +221,7 @@ int main(int argc, char **argv)
               10000);
     desk.nextFrame();
 
-    out() << "machine: " << machineSummary() << Qt::endl;
+    out() << "machine: " << machineSummary() << "; load average " << loadAverage() << Qt::endl;
     out() << "desk: " << desk.renderSummary() << ", window " << window->width() << "x" << window->height()
           << Qt::endl;
     out() << "server: " << seeded.commandLine() << Qt::endl;
@@ -338,6 +338,7 @@ int main(int argc, char **argv)
           << " ms (max " << ms(serverHistory.max()) << ")" << Qt::endl;
     out() << "target < " << TargetMs << " ms: " << (met ? "met" : "NOT met") << " (p95 and the first open)"
           << Qt::endl;
+    out() << "load average at the end: " << loadAverage() << Qt::endl;
     out() << "command: " << QCoreApplication::arguments().join(u' ') << Qt::endl;
     return 0;
 }

@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     env.insert(u"ERA_DESK_CACHE_DIR"_s, state.path() + u"/cache"_s);
     env.insert(u"ERA_DESK_REPORT_READY"_s, u"1"_s);
 
-    out() << "machine: " << machineSummary() << Qt::endl;
+    out() << "machine: " << machineSummary() << "; load average " << loadAverage() << Qt::endl;
     out() << "server: " << seeded.commandLine() << Qt::endl;
     out() << "desk: " << cli.value(desk) << " (no arguments), platform "
           << env.value(u"QT_QPA_PLATFORM"_s, u"xcb"_s) << ", DISPLAY=" << env.value(u"DISPLAY"_s)
@@ -182,6 +182,7 @@ int main(int argc, char **argv)
           << ms(wall.max()) << " ms; the desk's own N (since main()): p50 " << ms(reported.percentile(50), 0)
           << " ms, max " << ms(reported.max(), 0) << " ms" << Qt::endl;
     out() << "target < " << TargetMs << " ms: " << (met ? "met" : "NOT met") << " (every start)" << Qt::endl;
+    out() << "load average at the end: " << loadAverage() << Qt::endl;
     out() << "command: " << QCoreApplication::arguments().join(u' ') << Qt::endl;
     return 0;
 }
