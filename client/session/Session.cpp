@@ -273,6 +273,7 @@ void Session::login(const QString &server, const QString &login, const QString &
         }
         const QString token = r.result.value(u"token"_s).toString();
         const QJsonObject user = r.result.value(u"user"_s).toObject();
+        const bool wasRemembered = m_settings->rememberMe();
         m_settings->setServerUrl(url.toString());
         m_settings->setLogin(user.value(u"login"_s).toString());
         m_settings->setRememberMe(remember);
@@ -289,8 +290,8 @@ void Session::login(const QString &server, const QString &login, const QString &
                                        "You can allow keeping it in a plain file in Settings.")
                                         .arg(o.error));
             });
-        } else {
-            m_vault->remove(accountKey());
+        } else if (wasRemembered) {
+            m_vault->remove(accountKey()); // an earlier "remember me" goes (no keychain prompt otherwise)
         }
         startSession(url, token, user);
     });
@@ -385,7 +386,8 @@ void Session::onReady(bool reload, const QJsonObject &hello)
 
 void Session::logout()
 {
-    m_vault->remove(accountKey());
+    if (m_settings->rememberMe())
+        m_vault->remove(accountKey());
     if (m_connection->isReady()) {
         m_connection->logout(this, [this](const CommandReply &r) {
             if (!r.ok)
