@@ -11,6 +11,7 @@
 #include "core/Metrics.h"
 #include "core/SecretBox.h"
 #include "dialogs/DialogService.h"
+#include "dialogs/FileAccess.h"
 #include "dialogs/IngestService.h"
 #include "dialogs/MediaFetcher.h"
 #include "dialogs/Outbox.h"
@@ -47,6 +48,7 @@ struct ServerParts {
     std::unique_ptr<files::FileStore> files;
     std::unique_ptr<dialogs::IngestService> ingest;
     std::unique_ptr<dialogs::DialogService> dialogs;
+    std::unique_ptr<dialogs::FileAccess> fileAccess;
     std::unique_ptr<ChannelRuntime> runtime;
     std::unique_ptr<dialogs::Outbox> outbox;
     std::unique_ptr<dialogs::MediaFetcher> media;
@@ -125,6 +127,7 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     m->files = std::move(fileStore).value();
     m->ingest = std::make_unique<dialogs::IngestService>(*m->db);
     m->dialogs = std::make_unique<dialogs::DialogService>(*m->db, *m->queues);
+    m->fileAccess = std::make_unique<dialogs::FileAccess>(*m->db, *m->queues);
     m->runtime = std::make_unique<ChannelRuntime>(*m->channels, m->kinds, *m->ingest, *m->queues);
     ChannelRuntime *runtime = m->runtime.get();
     auto connectorFor = [runtime](qint64 channelId) { return runtime->connector(channelId); };
@@ -168,8 +171,8 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     api::FilesApi::Options filesOptions;
     filesOptions.maxBytes = maxFileBytes;
     filesOptions.thumbnailSide = int(config.integer(u"files.thumbnail_side"_s));
-    m->filesApi =
-        std::make_unique<api::FilesApi>(*m->http, *m->accounts, *m->files, m->metrics, filesOptions);
+    m->filesApi = std::make_unique<api::FilesApi>(*m->http, *m->accounts, *m->files, *m->fileAccess,
+                                                  m->metrics, filesOptions);
 
     api::Gateway::Options gatewayOptions;
     gatewayOptions.helloTimeoutSec = int(config.integer(u"ws.hello_timeout"_s));

@@ -1,6 +1,7 @@
 #include "dialogs/DialogService.h"
 
 #include "core/Time.h"
+#include "dialogs/Access.h"
 #include "dialogs/Records.h"
 #include "queues/QueueService.h"
 #include "storage/Database.h"
@@ -14,33 +15,13 @@
 namespace era::dialogs {
 
 using namespace Qt::StringLiterals;
+using access::allowed;
+using access::isStaff;
 using accounts::Principal;
 using storage::Connection;
 using storage::WriteTx;
 
 namespace {
-
-enum class Access { Read, Write };
-
-bool isStaff(const Principal &p)
-{
-    return p.user.role != accounts::Role::Operator;
-}
-
-// The one rule of who may do what with a dialog.
-Status allowed(const Principal &actor, const DialogRecord &d, Access access, bool offeredToActor)
-{
-    if (access == Access::Read) {
-        if (isStaff(actor) || d.operatorId == actor.user.id || offeredToActor)
-            return ok();
-        return Error{u"forbidden"_s, u"dialog %1 is not assigned or offered to you"_s.arg(d.id)};
-    }
-    if (d.state == u"closed"_s)
-        return Error{u"dialog_closed"_s, u"dialog %1 is finished"_s.arg(d.id)};
-    if (d.state == u"active"_s && d.operatorId == actor.user.id)
-        return ok();
-    return Error{u"forbidden"_s, u"dialog %1 is not assigned to you"_s.arg(d.id)};
-}
 
 Result<DialogRecord> loadDialog(Connection &c, qint64 id)
 {
@@ -52,14 +33,6 @@ Result<DialogRecord> loadDialog(Connection &c, qint64 id)
     return **d;
 }
 
-QString prefixed(const QString &columns, const QString &alias)
-{
-    QStringList out;
-    for (const QString &c : columns.split(u',', Qt::SkipEmptyParts))
-        out.append(alias + u'.' + c.trimmed());
-    return out.join(u", "_s);
-}
-
 // Dialog rows joined with what a list shows: subscriber name and username, channel, the last message, and the
 // number of incoming messages after the read marker of the caller, who is always $1. `pick` (WHERE, ORDER BY,
 // LIMIT over `dialogs d`) chooses the dialogs first, so the per-row subqueries run only for the rows
@@ -67,7 +40,7 @@ QString prefixed(const QString &columns, const QString &alias)
 // id range, both through messages_by_dialog.
 QString summarySelect(const QString &pick, const QString &order)
 {
-    return u"SELECT "_s + prefixed(records::dialogColumns, u"d"_s) +
+    return u"SELECT "_s + records::prefixed(records::dialogColumns, u"d"_s) +
            u", s.name, s.username, c.kind, c.name, lm.id, lm.direction, lm.content, "
            "(SELECT COUNT(*) FROM messages m WHERE m.dialog_id = d.id AND m.direction = 'in' "
            "AND m.id > COALESCE(r.message_id, 0)) "
@@ -133,8 +106,11 @@ QStringList withSupervisors(QStringList audience)
     return audience;
 }
 
-// Checks an operator's outgoing content and completes attachment facts from the file store's table.
-Result<content::Content> outgoingContent(WriteTx &tx, const QJsonObject &json)
+// Checks an operator's outgoing content and completes attachment facts from the file store's table. A message
+// may show only files its author may read: sending a file's id would otherwise make the file readable to
+// whoever reads the dialog.
+Result<content::Content> outgoingContent(WriteTx &tx, const QJsonObject &json, const Principal &actor,
+                                         const QList<qint64> &offeredToActor)
 {
     auto parsed = content::fromJson<content::Content>(json);
     if (!parsed)
@@ -156,6 +132,11 @@ Result<content::Content> outgoingContent(WriteTx &tx, const QJsonObject &json)
                     return f.error();
                 if (f->isEmpty())
                     return Error{u"bad_args"_s, u"content.file.id: no uploaded file with this id"_s};
+                for (const QString &id : {body.file.fileId, body.file.thumbnailFileId})
+                    if (!id.isEmpty())
+                        if (Status s = access::fileReadable(tx.connection(), actor, id, offeredToActor); !s)
+                            return Error{s.error().code == u"not_found"_s ? u"bad_args"_s : s.error().code,
+                                         u"content.file: "_s + s.error().message};
                 body.file.state = content::AttachmentState::Ready;
                 body.file.sizeBytes = f->at(0, 0).toLongLong();
                 body.file.mimeType = f->at(0, 1).toString();
@@ -366,6 +347,7 @@ void DialogService::send(const Principal &actor, qint64 dialogId, const QString 
     if (clientId.isEmpty() || clientId.size() > 100)
         return done(Error{u"bad_args"_s, u"client_id: 1-100 characters"_s});
     const QString author = u"user:%1"_s.arg(actor.user.id);
+    const QList<qint64> offered = m_queues.offersOf(actor.user.id);
     QPointer<DialogService> self(this);
     m_db.write<QJsonObject>(
         context,
@@ -389,7 +371,7 @@ void DialogService::send(const Principal &actor, qint64 dialogId, const QString 
                 return d.error();
             if (Status s = allowed(actor, *d, Access::Write, false); !s)
                 return s.error();
-            auto c = outgoingContent(tx, contentJson);
+            auto c = outgoingContent(tx, contentJson, actor, offered);
             if (!c)
                 return c.error();
             if (replyTo > 0) {
@@ -414,6 +396,8 @@ void DialogService::send(const Principal &actor, qint64 dialogId, const QString 
             auto m = records::messageFrom(r->rows.at(0));
             if (!m)
                 return m.error();
+            if (Status s = records::linkFiles(tx.connection(), m->id, *c); !s)
+                return s.error();
             if (auto o =
                     tx.exec(u"INSERT INTO outbox (message_id, action, next_attempt_at, state, created_at) "
                             "VALUES ($1, 'send', $2, 'pending', $2)"_s,

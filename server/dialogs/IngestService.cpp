@@ -146,6 +146,8 @@ public:
         auto m = records::messageFrom(r->rows.at(0));
         if (!m)
             return m.error();
+        if (Status s = records::linkFiles(m_tx.connection(), m->id, c); !s)
+            return s.error();
         if (auto u = m_tx.exec(u"UPDATE dialogs SET last_message_at = $2 WHERE id = $1"_s, {d.id, at}); !u)
             return u.error();
         d.lastMessageAt = at;
@@ -214,6 +216,8 @@ private:
                             c.editedAt ? QVariant(c.editedAt->toMSecsSinceEpoch()) : QVariant()});
         if (!r)
             return r.error();
+        if (Status s = records::linkFiles(m_tx.connection(), m.id, c); !s)
+            return s.error();
         m.content = c;
         auto d = records::dialog(m_tx.connection(), m.dialogId);
         if (!d)

@@ -191,6 +191,8 @@ void MediaFetcher::record(qint64 messageId, const QString &state, const QString 
                                  {messageId, records::contentText(message.content)});
                 !u)
                 return u.error();
+            if (Status s = records::linkFiles(tx.connection(), messageId, message.content); !s)
+                return s.error();
             auto d = records::dialog(tx.connection(), message.dialogId);
             if (!d)
                 return d.error();

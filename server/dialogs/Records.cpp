@@ -144,6 +144,36 @@ Result<std::optional<SubscriberRecord>> subscriber(storage::Connection &c, qint6
                          QJsonDocument::fromJson(row.at(6).toString().toUtf8()).object()});
 }
 
+QString prefixed(const QString &columns, const QString &alias)
+{
+    QStringList out;
+    for (const QString &c : columns.split(u',', Qt::SkipEmptyParts))
+        out.append(alias + u'.' + c.trimmed());
+    return out.join(u", "_s);
+}
+
+Status linkFiles(storage::Connection &c, qint64 messageId, const content::Content &content)
+{
+    const QStringList ids = std::visit(
+        [](const auto &body) -> QStringList {
+            if constexpr (requires { body.file; })
+                return {body.file.fileId, body.file.thumbnailFileId};
+            else
+                return {};
+        },
+        content.body);
+    for (const QString &id : ids) {
+        if (id.isEmpty())
+            continue;
+        auto r = c.exec(u"INSERT INTO message_files (file_id, message_id) VALUES ($1, $2) "
+                        "ON CONFLICT (file_id, message_id) DO NOTHING"_s,
+                        {id, messageId});
+        if (!r)
+            return r.error();
+    }
+    return ok();
+}
+
 QString contentText(const content::Content &content)
 {
     return QString::fromUtf8(QJsonDocument(content::toJson(content)).toJson(QJsonDocument::Compact));

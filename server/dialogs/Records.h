@@ -64,7 +64,12 @@ DialogRecord dialogFrom(const QVariantList &row);
 Result<std::optional<DialogRecord>> dialog(storage::Connection &c, qint64 id);
 Result<std::optional<MessageRecord>> message(storage::Connection &c, qint64 id);
 Result<std::optional<SubscriberRecord>> subscriber(storage::Connection &c, qint64 id);
+// "a.x, a.y" from "x, y": columns of a joined table.
+QString prefixed(const QString &columns, const QString &alias);
 QString contentText(const content::Content &content);
+// Records in message_files the stored files a message shows (its attachment and the attachment's thumbnail),
+// for the file rule (dialogs/Access.h). Call it wherever a message's content is written.
+Status linkFiles(storage::Connection &c, qint64 messageId, const content::Content &content);
 // Who sees what happens in a dialog: its operator (an operator sees only dialogs assigned to them) and
 // supervisors. An offer shows a waiting dialog to one operator through its own event.
 QStringList audienceOf(const DialogRecord &dialog);

@@ -102,18 +102,26 @@ private:
 using Deliver = std::function<void(Result<StoredFile>)>;
 
 // Records a committed file (after its bytes are durable, so a row always has its file) and delivers the row
-// as stored: a file stored before keeps its first row.
-void record(storage::Database &db, const StoredFile &file, Deliver deliver)
+// as stored: a file stored before keeps its first row. A user's upload (uploader > 0) is recorded with it, in
+// the same transaction: that is what lets them read it back.
+void record(storage::Database &db, const StoredFile &file, qint64 uploader, Deliver deliver)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     db.write<StoredFile>(
         nullptr,
-        [file, now](storage::WriteTx &tx) -> Result<StoredFile> {
+        [file, uploader, now](storage::WriteTx &tx) -> Result<StoredFile> {
             auto inserted = tx.exec(u"INSERT INTO files (id, size, mime, created_at) VALUES ($1, $2, $3, $4) "
                                     "ON CONFLICT (id) DO NOTHING"_s,
                                     {file.id, file.size, file.mime, now});
             if (!inserted)
                 return inserted.error();
+            if (uploader > 0)
+                if (auto u =
+                        tx.exec(u"INSERT INTO file_uploads (file_id, user_id, created_at) VALUES ($1, $2, "
+                                "$3) ON CONFLICT (file_id, user_id) DO NOTHING"_s,
+                                {file.id, uploader, now});
+                    !u)
+                    return u.error();
             auto row = tx.exec(u"SELECT mime FROM files WHERE id = $1"_s, {file.id});
             if (!row)
                 return row.error();
@@ -227,6 +235,7 @@ struct FileWriter::Job {
     storage::Database *db;
     std::shared_ptr<SerialQueue> queue;
     QString name;
+    qint64 uploader = 0; // the user whose upload this is; 0 for files that are nobody's upload
     std::atomic<bool> diskFailed = false; // tells the feeding thread early to stop
 };
 
@@ -277,7 +286,7 @@ void FileWriter::finish(QObject *context, Reply<StoredFile> done)
             deliver(stored.error());
             return;
         }
-        record(*job->db, *stored, deliver);
+        record(*job->db, *stored, job->uploader, deliver);
     });
 }
 
@@ -335,6 +344,15 @@ void FileStore::put(const QByteArray &bytes, const QString &name, qint64 maxByte
     w->finish(context, std::move(done));
 }
 
+void FileStore::upload(qint64 uploaderId, const QByteArray &bytes, const QString &name, qint64 maxBytes,
+                       QObject *context, Reply<StoredFile> done)
+{
+    auto w = writer(name, maxBytes);
+    w->m_job->uploader = uploaderId;
+    w->append(bytes);
+    w->finish(context, std::move(done));
+}
+
 void FileStore::put(QIODevice *source, const QString &name, qint64 maxBytes, QObject *context,
                     Reply<StoredFile> done)
 {
@@ -371,7 +389,7 @@ void FileStore::put(QIODevice *source, const QString &name, qint64 maxBytes, QOb
             deliver(stored.error());
             return;
         }
-        record(*db, *stored, deliver);
+        record(*db, *stored, 0, deliver);
     });
 }
 
@@ -448,7 +466,7 @@ void FileStore::thumbnail(const QString &id, int maxSide, QObject *context, Repl
                 qCWarning(lcFiles, "cannot cache the thumbnail of %ls: %ls", qUtf16Printable(original.id),
                           qUtf16Printable(s.error().message));
             const QString path = disk->pathOf(stored->id);
-            record(*db, *stored, [deliver, path](Result<StoredFile> r) {
+            record(*db, *stored, 0, [deliver, path](Result<StoredFile> r) {
                 if (!r)
                     deliver(r.error());
                 else

@@ -74,6 +74,10 @@ public:
     // Stores `bytes`; over `maxBytes` it fails with too_large and writes nothing.
     void put(const QByteArray &bytes, const QString &name, qint64 maxBytes, QObject *context,
              Reply<StoredFile> done);
+    // A user's upload: stored like put(), and the user recorded as its uploader (table file_uploads) in the
+    // same transaction as the file's row, so that they may read it back (docs/files.md).
+    void upload(qint64 uploaderId, const QByteArray &bytes, const QString &name, qint64 maxBytes,
+                QObject *context, Reply<StoredFile> done);
     // Stores what `source` yields until its end. A sequential device (socket, process) is read on its own
     // thread as data arrives and ends with readChannelFinished(); a random-access one (QFile, QBuffer) is
     // read on a worker, so the caller must not touch it until `done`. Either way it must stay alive until

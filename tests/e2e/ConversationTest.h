@@ -43,7 +43,8 @@ protected:
     std::unique_ptr<TestServer> m_server;
     std::unique_ptr<FakeTelegram> m_telegram;
     std::unique_ptr<WsClient> m_operator;
-    QString m_secondToken; // a second member of the queue, not connected unless a test connects it
+    QString m_operatorToken; // the first operator's (m_operator's) token, for REST
+    QString m_secondToken;   // a second member of the queue, not connected unless a test connects it
     QList<qint64> m_operatorIds;
     qint64 m_queue = 0;
     qint64 m_channel = 0;
@@ -86,10 +87,10 @@ protected:
         QVERIFY2(queue.value(u"ok"_s).toBool(), QJsonDocument(queue).toJson().constData());
         m_queue = queue.value(u"result"_s).toObject().value(u"queue"_s).toObject().value(u"id"_s).toInteger();
 
-        const QString opToken = m_server->createUserAndLogin(u"olga"_s);
+        m_operatorToken = m_server->createUserAndLogin(u"olga"_s);
         m_secondToken = m_server->createUserAndLogin(u"petr"_s);
         QJsonArray members;
-        for (const QString &token : {opToken, m_secondToken}) {
+        for (const QString &token : {m_operatorToken, m_secondToken}) {
             auto me = m_server->request("GET", u"/api/v1/me"_s, {}, token);
             m_operatorIds.append(me.json.value(u"user"_s).toObject().value(u"id"_s).toInteger());
             members.append(QJsonObject{{u"user_id"_s, m_operatorIds.last()}, {u"skill"_s, 5}});
@@ -113,7 +114,7 @@ protected:
 
         m_operator = std::make_unique<WsClient>(*m_server);
         QVERIFY(m_operator->open());
-        QCOMPARE(m_operator->hello(opToken).value(u"ok"_s).toBool(), true);
+        QCOMPARE(m_operator->hello(m_operatorToken).value(u"ok"_s).toBool(), true);
         QCOMPARE(m_operator->call(u"presence.set"_s, {{u"presence"_s, u"online"_s}}).value(u"ok"_s).toBool(),
                  true);
         // The connector is polling the emulator.
@@ -171,11 +172,20 @@ protected:
         return out;
     }
 
-    // The bytes of a file in the store as an operator downloads them.
+    // The bytes of a file in the store as an admin downloads them.
     QByteArray download(const QString &fileId)
     {
         auto r = m_server->request("GET", u"/api/v1/files/"_s + fileId, {}, m_server->adminToken());
         return r.status == 200 ? r.body : QByteArray("HTTP ") + QByteArray::number(r.status);
+    }
+
+    // A signed-in WebSocket client of this user (nullptr when it cannot connect or say hello).
+    std::unique_ptr<WsClient> signIn(const QString &token)
+    {
+        auto c = std::make_unique<WsClient>(*m_server);
+        if (!c->open() || !c->hello(token).value(u"ok"_s).toBool())
+            return nullptr;
+        return c;
     }
 };
 

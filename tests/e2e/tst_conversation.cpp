@@ -93,10 +93,11 @@ private Q_SLOTS:
                     .toBool());
         QTRY_COMPARE_WITH_TIMEOUT(m_telegram->calls(u"setMessageReaction"_s).size(), 1, 10000);
 
-        // A photo: uploaded to the file store, then sent as a multipart sendPhoto.
+        // A photo: uploaded to the file store by the operator (a message shows only files its author may
+        // read), then sent as a multipart sendPhoto.
         const QByteArray png = pngBytes();
-        auto upload = m_server->request("POST", u"/api/v1/files"_s, png, m_server->adminToken(),
-                                        {{"X-File-Name", "map.png"}});
+        auto upload =
+            m_server->request("POST", u"/api/v1/files"_s, png, m_operatorToken, {{"X-File-Name", "map.png"}});
         QCOMPARE(upload.status, 201);
         const QString fileId = upload.json.value(u"id"_s).toString();
         auto photo = m_operator->call(

@@ -1,10 +1,13 @@
 // The file routes through the real HTTP stack (QHttpServer on loopback) on both storage backends: upload and
-// download, Range, caching headers, thumbnails and the refusals (401, 400, 404, 413, 415, 416).
+// download, Range, caching headers, thumbnails, who may read an upload, and the refusals (401, 400, 403, 404,
+// 413, 415, 416). Files in dialogs: tests/e2e/tst_file_access.cpp.
 #include "FilesTesting.h"
 #include "accounts/AccountService.h"
 #include "api/http/FilesApi.h"
 #include "core/Metrics.h"
+#include "dialogs/FileAccess.h"
 #include "files/FileStore.h"
+#include "queues/QueueService.h"
 #include "storage/Database.h"
 #include "storage/StorageTestBackend.h"
 
@@ -39,12 +42,16 @@ class TestFilesApi : public QObject {
     std::unique_ptr<era::storage::Database> m_db;
     std::unique_ptr<era::accounts::AccountService> m_accounts;
     std::unique_ptr<era::files::FileStore> m_store;
+    std::unique_ptr<era::queues::QueueService> m_queues;
+    std::unique_ptr<era::dialogs::FileAccess> m_access;
     std::unique_ptr<QHttpServer> m_http;
     std::unique_ptr<FilesApi> m_api;
     std::unique_ptr<QNetworkAccessManager> m_nam;
     era::Metrics m_metrics;
     quint16 m_port = 0;
-    QString m_token;
+    QString m_token;     // olga, an operator: the one who uploads unless a test says otherwise
+    QString m_petrToken; // another operator
+    QString m_saraToken; // a supervisor
 
     Answer send(const QByteArray &method, const QString &path, const QByteArray &body = {},
                 const QList<std::pair<QByteArray, QByteArray>> &headers = {}, bool withToken = true)
@@ -66,6 +73,22 @@ class TestFilesApi : public QObject {
         a.json = QJsonDocument::fromJson(a.body).object();
         a.raw = reply;
         return a;
+    }
+    // The same request with another user's token.
+    Answer sendAs(const QString &token, const QByteArray &method, const QString &path,
+                  const QByteArray &body = {})
+    {
+        return send(method, path, body, {{"Authorization", "Bearer " + token.toLatin1()}}, false);
+    }
+    QString signIn(const QString &login, era::accounts::Role role)
+    {
+        const QString password = u"a long enough test password 42"_s;
+        auto user = m_accounts->createUserNow({login, login, role, password});
+        if (!user)
+            return {};
+        auto signedIn = waitFor<era::accounts::AccountService::Login>(
+            [&](auto done) { m_accounts->login(login, password, u"127.0.0.1"_s, this, done); });
+        return signedIn ? signedIn->token : QString();
     }
     QString upload(const QByteArray &bytes, const QByteArray &name = "a.bin")
     {
@@ -89,22 +112,21 @@ private Q_SLOTS:
         era::accounts::AccountService::Options accountOptions;
         accountOptions.hashCost = {1, 8192};
         m_accounts = std::make_unique<era::accounts::AccountService>(*m_db, accountOptions);
-        const QString password = u"a long enough test password 42"_s;
-        auto user =
-            m_accounts->createUserNow({u"olga"_s, u"Olga"_s, era::accounts::Role::Operator, password});
-        ERA_VERIFY_OK(user);
-        auto login = waitFor<era::accounts::AccountService::Login>(
-            [&](auto done) { m_accounts->login(u"olga"_s, password, u"127.0.0.1"_s, this, done); });
-        ERA_VERIFY_OK(login);
-        m_token = login->token;
+        m_token = signIn(u"olga"_s, era::accounts::Role::Operator);
+        m_petrToken = signIn(u"petr"_s, era::accounts::Role::Operator);
+        m_saraToken = signIn(u"sara"_s, era::accounts::Role::Supervisor);
+        QVERIFY(!m_token.isEmpty() && !m_petrToken.isEmpty() && !m_saraToken.isEmpty());
 
         m_dir = std::make_unique<QTemporaryDir>();
         auto store = era::files::FileStore::create(*m_db, {m_dir->filePath(u"files"_s)});
         ERA_VERIFY_OK(store);
         m_store = std::move(store).value();
 
+        m_queues = std::make_unique<era::queues::QueueService>(*m_db, era::queues::QueueService::Options{});
+        ERA_VERIFY_OK(m_queues->load());
+        m_access = std::make_unique<era::dialogs::FileAccess>(*m_db, *m_queues);
         m_http = std::make_unique<QHttpServer>();
-        m_api = std::make_unique<FilesApi>(*m_http, *m_accounts, *m_store, m_metrics,
+        m_api = std::make_unique<FilesApi>(*m_http, *m_accounts, *m_store, *m_access, m_metrics,
                                            FilesApi::Options{kMaxBytes, 320});
         m_port = m_http->listen(QHostAddress::LocalHost, 0);
         QVERIFY(m_port != 0);
@@ -115,6 +137,8 @@ private Q_SLOTS:
         m_nam.reset();
         m_api.reset();
         m_http.reset();
+        m_access.reset();
+        m_queues.reset();
         m_store.reset();
         m_accounts.reset();
         m_db.reset();
@@ -267,6 +291,53 @@ private Q_SLOTS:
         QFETCH(int, status);
         Answer a = send("GET", u"/api/v1/files/"_s + id);
         QCOMPARE(a.status, status);
+    }
+
+    void anUploadIsReadByItsUploaderAndStaffOnly_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::newRow("file") << QString();
+        QTest::newRow("thumbnail") << u"?thumbnail=1"_s;
+    }
+    void anUploadIsReadByItsUploaderAndStaffOnly()
+    {
+        QFETCH(QString, query);
+        const QString id = upload(pngBytes({64, 48}), "mine.png");
+        const QString path = u"/api/v1/files/"_s + id + query;
+        QCOMPARE(send("GET", path).status, 200);
+        QCOMPARE(sendAs(m_saraToken, "GET", path).status, 200);
+        const Answer refused = sendAs(m_petrToken, "GET", path);
+        QCOMPARE(refused.status, 403);
+        const QJsonObject error = refused.json.value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"code"_s).toString(), u"forbidden"_s);
+        QVERIFY2(error.value(u"message"_s).toString().contains(id),
+                 qPrintable(error.value(u"message"_s).toString()));
+        QVERIFY(!refused.body.contains("PNG"));
+    }
+
+    void theSameBytesUploadedByTwoUsersAreReadByBoth()
+    {
+        const QByteArray bytes = randomBytes(2000);
+        const QString id = upload(bytes);
+        QCOMPARE(sendAs(m_petrToken, "GET", u"/api/v1/files/"_s + id).status, 403);
+        const Answer again = sendAs(m_petrToken, "POST", u"/api/v1/files"_s, bytes);
+        QCOMPARE(again.status, 201);
+        QCOMPARE(again.json.value(u"id"_s).toString(), id);
+        const Answer down = sendAs(m_petrToken, "GET", u"/api/v1/files/"_s + id);
+        QCOMPARE(down.status, 200);
+        QVERIFY(down.body == bytes);
+        QCOMPARE(send("GET", u"/api/v1/files/"_s + id).status, 200);
+    }
+
+    void anUnknownIdIs404ForEveryRole()
+    {
+        const QString unknown = QString(64, u'a');
+        for (const QString &token : {m_token, m_petrToken, m_saraToken}) {
+            const Answer a = sendAs(token, "GET", u"/api/v1/files/"_s + unknown);
+            QCOMPARE(a.status, 404);
+            QCOMPARE(a.json.value(u"error"_s).toObject().value(u"code"_s).toString(), u"not_found"_s);
+            QCOMPARE(sendAs(token, "GET", u"/api/v1/files/%1?thumbnail=1"_s.arg(unknown)).status, 404);
+        }
     }
 
     void thumbnailIsAJpegOf320AtMost()

@@ -2,6 +2,7 @@
 
 #include "api/http/HttpReply.h"
 #include "core/Metrics.h"
+#include "files/FileReadRule.h"
 #include "files/FileStore.h"
 
 #include <QFile>
@@ -17,6 +18,7 @@ using namespace Qt::StringLiterals;
 using Method = QHttpServerRequest::Method;
 using Code = QHttpServerResponder::StatusCode;
 using accounts::Principal;
+using files::StoredFile;
 
 RangeRequest parseRange(const QByteArray &header, qint64 size)
 {
@@ -216,9 +218,9 @@ private:
 };
 
 FilesApi::FilesApi(QHttpServer &server, accounts::AccountService &accounts, files::FileStore &store,
-                   Metrics &metrics, Options options, QObject *parent)
-    : QObject(parent), m_server(server), m_accounts(accounts), m_store(store), m_metrics(metrics),
-      m_options(options)
+                   files::FileReadRule &readRule, Metrics &metrics, Options options, QObject *parent)
+    : QObject(parent), m_server(server), m_accounts(accounts), m_store(store), m_readRule(readRule),
+      m_metrics(metrics), m_options(options)
 {
     routes();
 }
@@ -248,13 +250,15 @@ void FilesApi::routes()
             // QHttpServer 6.4 has buffered the whole body by now; the listener bounds how much it may be.
             const QByteArray body = request.body();
             const QString name = QUrl::fromPercentEncoding(request.value("X-File-Name"));
-            withPrincipal(request, reply, [this, body, name](const Principal &, FileReply &r) {
+            withPrincipal(request, reply, [this, body, name](const Principal &who, FileReply &r) {
                 if (body.size() > m_options.maxBytes) {
                     r.error({u"too_large"_s, u"the file is larger than %1 bytes"_s.arg(m_options.maxBytes),
                              QJsonObject{{u"max_bytes"_s, m_options.maxBytes}}});
                     return;
                 }
-                m_store.put(body, name, m_options.maxBytes, this, [r](Result<files::StoredFile> f) mutable {
+                // Recorded as this user's upload, which lets them read it back.
+                const qint64 by = who.user.id;
+                m_store.upload(by, body, name, m_options.maxBytes, this, [r](Result<StoredFile> f) mutable {
                     if (!f) {
                         r.error(f.error());
                         return;
@@ -278,7 +282,7 @@ void FilesApi::routes()
             const QByteArray range = request.value("Range");
             const QByteArray ifNoneMatch = request.value("If-None-Match");
             withPrincipal(request, reply,
-                          [this, id, wantThumbnail, range, ifNoneMatch](const Principal &, FileReply &r) {
+                          [this, id, wantThumbnail, range, ifNoneMatch](const Principal &me, FileReply &r) {
                               if (!files::isFileId(id)) {
                                   r.error({u"bad_args"_s, u"a file id is 64 hex digits"_s});
                                   return;
@@ -315,10 +319,16 @@ void FilesApi::routes()
                                               : QByteArray();
                                   r.file(body, f->mime.toLatin1(), etag, contentRange);
                               };
-                              if (wantThumbnail)
-                                  m_store.thumbnail(id, m_options.thumbnailSide, this, send);
-                              else
-                                  m_store.open(id, this, send);
+                              // The rule's answer first (403, or 404 for an unknown id); a thumbnail is
+                              // readable where its image is.
+                              m_readRule.mayRead(me, id, this, [=, this](Result<Done> allowed) mutable {
+                                  if (!allowed)
+                                      r.error(allowed.error());
+                                  else if (wantThumbnail)
+                                      m_store.thumbnail(id, m_options.thumbnailSide, this, send);
+                                  else
+                                      m_store.open(id, this, send);
+                              });
                           });
         });
 }

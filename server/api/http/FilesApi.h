@@ -9,8 +9,9 @@
 namespace era {
 class Metrics;
 namespace files {
+class FileReadRule;
 class FileStore;
-}
+} // namespace files
 } // namespace era
 
 namespace era::api {
@@ -32,8 +33,8 @@ class FileReply;
 // The file routes: POST /api/v1/files (raw bytes in, {"id","size","mime","name"} out) and
 // GET /api/v1/files/<id> (Range, ETag, ?thumbnail=1). See docs/files.md.
 //
-// Any signed-in user may read any file for now; who may read which (the dialogs a file belongs to) comes with
-// the dialogs API.
+// Who may read which file is the rule's answer (for the server: dialogs::FileAccess, staff, the uploader and
+// the dialogs that show it); a refusal is 403 forbidden, an unknown id 404.
 class FilesApi : public QObject {
     Q_OBJECT
 public:
@@ -43,7 +44,7 @@ public:
     };
 
     FilesApi(QHttpServer &server, accounts::AccountService &accounts, files::FileStore &store,
-             Metrics &metrics, Options options, QObject *parent = nullptr);
+             files::FileReadRule &readRule, Metrics &metrics, Options options, QObject *parent = nullptr);
 
 private:
     using Authed = std::function<void(const accounts::Principal &, FileReply &)>;
@@ -54,6 +55,7 @@ private:
     QHttpServer &m_server;
     accounts::AccountService &m_accounts;
     files::FileStore &m_store;
+    files::FileReadRule &m_readRule;
     Metrics &m_metrics;
     Options m_options;
 };
