@@ -4,6 +4,7 @@
 #include "queues/QueueService.h"
 
 #include <QLoggingCategory>
+#include <QMap>
 #include <QPointer>
 
 Q_LOGGING_CATEGORY(lcRuntime, "era.channels")
@@ -17,6 +18,7 @@ ChannelRuntime::ChannelRuntime(channels::ChannelService &channels, const channel
     : QObject(parent), m_channels(channels), m_kinds(kinds), m_ingest(ingest), m_queues(queues)
 {
     connect(&m_channels, &channels::ChannelService::changed, this, &ChannelRuntime::restart);
+    connect(&m_channels, &channels::ChannelService::changed, this, &ChannelRuntime::routeUnrouted);
     connect(&m_ingest, &dialogs::IngestService::dialogOpened, this, &ChannelRuntime::route);
 }
 
@@ -28,6 +30,7 @@ ChannelRuntime::~ChannelRuntime()
 void ChannelRuntime::start()
 {
     m_stopped = false;
+    routeUnrouted(0);
     m_channels.enabledIds(this, [this](Result<QList<qint64>> ids) {
         if (!ids) {
             qCWarning(lcRuntime, "cannot list channels: %ls", qUtf16Printable(ids.error().message));
@@ -107,6 +110,33 @@ void ChannelRuntime::route(qint64 dialogId, qint64 channelId)
 {
     // The routing seam: today every new dialog goes to its channel's default queue.
     m_queues.enqueue(dialogId, m_defaultQueue.value(channelId));
+}
+
+void ChannelRuntime::routeUnrouted(qint64 channelId)
+{
+    m_ingest.unrouted(channelId, this, [this](Result<QList<dialogs::IngestService::Unrouted>> found) {
+        if (!found) {
+            qCWarning(lcRuntime, "cannot look for dialogs without a queue: %ls",
+                      qUtf16Printable(found.error().message));
+            return;
+        }
+        QMap<qint64, QStringList> stranded; // channel -> its dialogs, while it has no default queue
+        for (const dialogs::IngestService::Unrouted &d : std::as_const(*found)) {
+            if (d.defaultQueueId <= 0) {
+                stranded[d.channelId].append(QString::number(d.dialogId));
+                continue;
+            }
+            qCWarning(lcRuntime,
+                      "dialog %lld of channel %lld was waiting without a queue: routed to queue %lld",
+                      d.dialogId, d.channelId, d.defaultQueueId);
+            m_queues.enqueue(d.dialogId, d.defaultQueueId);
+        }
+        for (auto it = stranded.cbegin(); it != stranded.cend(); ++it)
+            qCWarning(lcRuntime,
+                      "channel %lld has no default queue: its waiting dialogs %ls wait for one (set it with "
+                      "channels.update)",
+                      it.key(), qUtf16Printable(it->join(u", "_s)));
+    });
 }
 
 } // namespace era::app

@@ -18,7 +18,9 @@ namespace era::app {
 
 // Runs one connector per enabled channel and connects it to the rest: what it receives goes to ingest, a new
 // dialog goes to the channel's default queue (the routing seam), and the outbox and media fetcher find the
-// connector of a channel here. A channel's change restarts its connector.
+// connector of a channel here. A channel's change restarts its connector. A waiting dialog that never reached
+// a queue (a stop between ingest and routing, or no default queue then) is routed at start and whenever its
+// channel changes (e.g. gets a default queue).
 class ChannelRuntime : public QObject {
     Q_OBJECT
 public:
@@ -36,6 +38,8 @@ Q_SIGNALS:
 private:
     void restart(qint64 channelId);
     void route(qint64 dialogId, qint64 channelId);
+    // Routes the waiting dialogs without a queue of one channel (0: of all) to their channel's default queue.
+    void routeUnrouted(qint64 channelId);
 
     channels::ChannelService &m_channels;
     const channels::ConnectorKinds &m_kinds;

@@ -275,4 +275,25 @@ void IngestService::ingest(qint64 channelId, const QList<InboundEvent> &events, 
         });
 }
 
+void IngestService::unrouted(qint64 channelId, QObject *context,
+                             std::function<void(Result<QList<Unrouted>>)> done)
+{
+    m_db.read<QList<Unrouted>>(
+        context,
+        [channelId](storage::Connection &c) -> Result<QList<Unrouted>> {
+            auto r =
+                c.exec(u"SELECT d.id, d.channel_id, c.default_queue_id FROM dialogs d JOIN channels c ON "
+                       "c.id = d.channel_id WHERE d.state = 'waiting' AND d.queue_id IS NULL AND ($1 = 0 "
+                       "OR d.channel_id = $1) ORDER BY d.opened_at, d.id"_s,
+                       {channelId});
+            if (!r)
+                return r.error();
+            QList<Unrouted> out;
+            for (const QVariantList &row : r->rows)
+                out.append(Unrouted{row.at(0).toLongLong(), row.at(1).toLongLong(), row.at(2).toLongLong()});
+            return out;
+        },
+        std::move(done));
+}
+
 } // namespace era::dialogs

@@ -28,6 +28,16 @@ public:
     void ingest(qint64 channelId, const QList<channels::InboundEvent> &events, const QString &cursor,
                 QObject *context, std::function<void(Result<Outcome>)> done);
 
+    // A waiting dialog that never reached a queue: the server stopped between its commit and its routing, or
+    // its channel had no default queue then. With the channel's default queue now (0: still none).
+    struct Unrouted {
+        qint64 dialogId = 0;
+        qint64 channelId = 0;
+        qint64 defaultQueueId = 0;
+    };
+    // Those of one channel (0: of every channel), oldest first.
+    void unrouted(qint64 channelId, QObject *context, std::function<void(Result<QList<Unrouted>>)> done);
+
 Q_SIGNALS:
     // After the commit, for each new dialog (the router's seam) and each message with a pending attachment.
     void dialogOpened(qint64 dialogId, qint64 channelId);

@@ -294,6 +294,11 @@ void QueueService::setCapacity(const accounts::Principal &actor, qint64 userId, 
 
 void QueueService::enqueue(qint64 dialogId, qint64 queueId)
 {
+    place(dialogId, queueId, true);
+}
+
+void QueueService::place(qint64 dialogId, qint64 queueId, bool onlyWithoutQueue)
+{
     if (queueId <= 0 || !m_queues.contains(queueId)) {
         qCWarning(lcQueues, "dialog %lld has no queue to wait in (set the channel's default queue)",
                   dialogId);
@@ -303,13 +308,16 @@ void QueueService::enqueue(qint64 dialogId, qint64 queueId)
     m_db.write<qint64>(
         this,
         [=](WriteTx &tx) -> Result<qint64> {
-            auto r = tx.exec(u"UPDATE dialogs SET queue_id = $2 WHERE id = $1 AND state = 'waiting' "
-                             "RETURNING opened_at"_s,
+            // A new dialog is routed once: the router's hand-off and the routing of dialogs found without a
+            // queue (ChannelRuntime) may both hand the same dialog over.
+            auto r = tx.exec(u"UPDATE dialogs SET queue_id = $2 WHERE id = $1 AND state = 'waiting'"_s +
+                                 (onlyWithoutQueue ? u" AND queue_id IS NULL"_s : QString()) +
+                                 u" RETURNING opened_at"_s,
                              {dialogId, queueId});
             if (!r)
                 return r.error();
             if (r->isEmpty())
-                return Error{u"conflict"_s, u"dialog %1 is not waiting"_s.arg(dialogId)};
+                return Error{u"conflict"_s, u"dialog %1 is not waiting without a queue"_s.arg(dialogId)};
             if (auto e = tx.appendEvent(u"dialog.queued"_s, supervisors,
                                         {{u"dialog_id"_s, dialogId}, {u"queue_id"_s, queueId}});
                 !e)
@@ -332,7 +340,7 @@ void QueueService::enqueue(qint64 dialogId, qint64 queueId)
 
 void QueueService::requeue(qint64 dialogId, qint64 queueId)
 {
-    enqueue(dialogId, queueId);
+    place(dialogId, queueId, false);
 }
 
 void QueueService::closed(qint64 dialogId)

@@ -66,7 +66,8 @@ public:
     static Result<Queue> setMembersNow(storage::Database &db, const QString &queueName,
                                        const QList<std::pair<QString, int>> &loginsAndSkills);
 
-    // The router's hand-off: a new dialog goes to this queue.
+    // The router's hand-off: a new dialog goes to this queue (only while it has none; a second hand-off of
+    // the same dialog changes nothing).
     void enqueue(qint64 dialogId, qint64 queueId);
 
     // Operators.
@@ -127,6 +128,8 @@ private:
         QSet<qint64> declinedBy;
     };
 
+    // Writes the dialog's queue and puts it in line by age; with onlyWithoutQueue, only when it had none.
+    void place(qint64 dialogId, qint64 queueId, bool onlyWithoutQueue);
     void dispatch();
     void offer(Offer &o, qint64 operatorId);
     void withdraw(qint64 dialogId, const QString &why);

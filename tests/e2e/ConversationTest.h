@@ -76,8 +76,9 @@ protected:
     }
 
     // Admin sets up a queue with two operators (the first one connected and online), and the Telegram channel
-    // pointing at the emulator, polling it.
-    void setUpChannel(const QJsonObject &extraSettings = {}, int offerTimeoutSec = 30)
+    // pointing at the emulator, polling it, with that queue as its default queue unless told otherwise.
+    void setUpChannel(const QJsonObject &extraSettings = {}, int offerTimeoutSec = 30,
+                      bool defaultQueue = true)
     {
         WsClient admin(*m_server);
         QVERIFY(admin.open());
@@ -99,13 +100,13 @@ protected:
         QVERIFY2(set.value(u"ok"_s).toBool(), QJsonDocument(set).toJson().constData());
 
         QSignalSpy polling(m_telegram.get(), &FakeTelegram::longPollStarted);
-        auto channel = m_server->json("POST", u"/api/v1/channels"_s,
-                                      {{u"kind"_s, u"telegram"_s},
-                                       {u"name"_s, u"Support bot"_s},
-                                       {u"default_queue_id"_s, m_queue},
-                                       {u"settings"_s, channelSettings(extraSettings)},
-                                       {u"credentials"_s, QJsonObject{{u"token"_s, Token}}}},
-                                      m_server->adminToken());
+        QJsonObject spec{{u"kind"_s, u"telegram"_s},
+                         {u"name"_s, u"Support bot"_s},
+                         {u"settings"_s, channelSettings(extraSettings)},
+                         {u"credentials"_s, QJsonObject{{u"token"_s, Token}}}};
+        if (defaultQueue)
+            spec.insert(u"default_queue_id"_s, m_queue);
+        auto channel = m_server->json("POST", u"/api/v1/channels"_s, spec, m_server->adminToken());
         QVERIFY2(channel.status == 201, channel.body.constData());
         const QJsonObject c = channel.json.value(u"channel"_s).toObject();
         QCOMPARE(c.value(u"has_credentials"_s).toBool(), true);
