@@ -157,10 +157,11 @@ Status QueueService::load()
             m_queueOf.insert(id, queue);
         }
     }
-    // Operators who do not come back within the grace period lose their dialogs to the queue.
-    QTimer::singleShot(m_options.disconnectGraceSec * 1000, this, [this] {
+    // Operators who do not come back within the grace period lose their dialogs to the queue. Only those
+    // offline since the start: one who came and went since has a grace period of its own (sessionClosed).
+    QTimer::singleShot(m_options.disconnectGraceSec * 1000, this, [this, now] {
         for (auto it = m_operators.cbegin(); it != m_operators.cend(); ++it)
-            if (it->sessions == 0 && !it->active.isEmpty())
+            if (it->sessions == 0 && it->offlineSince == now && !it->active.isEmpty())
                 returnDialogsOf(it.key());
     });
     return ok();
