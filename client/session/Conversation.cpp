@@ -144,6 +144,20 @@ void Conversation::load()
     const int generation = ++m_generation;
     setLoading(true);
     setError({});
+    // The messages first: they are what the operator waits for; the details follow.
+    m_ctx.connection->call(u"dialog.history"_s, {{u"dialog_id"_s, m_dialogId}, {u"limit"_s, PageSize}}, this,
+                           [this, generation](const CommandReply &r) {
+                               if (generation != m_generation)
+                                   return;
+                               setLoading(false);
+                               if (!r.ok) {
+                                   setError(r.message);
+                                   return;
+                               }
+                               m_messages.resetStored(messagesFrom(r.result.value(u"messages"_s).toArray()),
+                                                      r.result.value(u"has_more"_s).toBool());
+                               addLocalOutgoing();
+                           });
     const QJsonObject args{{u"dialog_id"_s, m_dialogId}};
     m_ctx.connection->call(u"dialog.open"_s, args, this, [this, generation](const CommandReply &r) {
         if (generation != m_generation)
@@ -160,19 +174,6 @@ void Conversation::load()
         Q_EMIT infoChanged();
         m_messages.refreshNames();
     });
-    m_ctx.connection->call(u"dialog.history"_s, {{u"dialog_id"_s, m_dialogId}, {u"limit"_s, PageSize}}, this,
-                           [this, generation](const CommandReply &r) {
-                               if (generation != m_generation)
-                                   return;
-                               setLoading(false);
-                               if (!r.ok) {
-                                   setError(r.message);
-                                   return;
-                               }
-                               m_messages.resetStored(messagesFrom(r.result.value(u"messages"_s).toArray()),
-                                                      r.result.value(u"has_more"_s).toBool());
-                               addLocalOutgoing();
-                           });
 }
 
 void Conversation::loadOlder(qint64 beforeId)

@@ -170,6 +170,13 @@ void Session::wireWorkspace()
         }
     });
     connect(w, &Workspace::userUpdated, this, &Session::applyUser);
+    connect(w, &Workspace::closing, this, [this](qint64 dialogId) {
+        if (m_current && m_current->dialogId() == dialogId) {
+            m_current = nullptr;
+            m_notifier->setCurrentDialog(0);
+            Q_EMIT currentChanged();
+        }
+    });
     connect(w, &Workspace::dialogLeft, this,
             [this](qint64 dialogId, const QString &customer, const QString &why) {
                 Q_UNUSED(dialogId);
@@ -442,6 +449,7 @@ void Session::openDialog(qint64 dialogId)
     if (dialogId <= 0)
         return;
     Conversation *c = m_workspace->conversation(dialogId);
+    m_workspace->touch(dialogId);
     if (c != m_current) {
         m_current = c;
         Q_EMIT currentChanged();
@@ -451,6 +459,11 @@ void Session::openDialog(qint64 dialogId)
         c->markRead();
         m_notifier->seen(dialogId);
     }
+}
+
+void Session::closeDialog(qint64 dialogId)
+{
+    m_workspace->closeConversation(dialogId);
 }
 
 void Session::showNext(int step)

@@ -12,6 +12,7 @@
 
 #include <QDateTime>
 #include <QObject>
+#include <QPointer>
 #include <QSortFilterProxyModel>
 #include <QTimer>
 #include <QVariantMap>
@@ -113,6 +114,8 @@ public:
     Q_INVOKABLE void setPresence(const QString &presence);
     Q_INVOKABLE void openDialog(qint64 dialogId);
     Q_INVOKABLE void showNext(int step = 1);
+    // Forgets the open conversation of the dialog (its page goes); the dialog stays in the list.
+    Q_INVOKABLE void closeDialog(qint64 dialogId);
     Q_INVOKABLE void accept(qint64 dialogId);
     // The offer that expires first (keyboard shortcut).
     Q_INVOKABLE void acceptFirstOffer();
@@ -174,7 +177,7 @@ private:
     QUrl m_server;
     QString m_presence = QStringLiteral("offline");
     int m_capacity = 0;
-    Conversation *m_current = nullptr;
+    QPointer<Conversation> m_current;
     QSortFilterProxyModel m_offers;
     QDateTime m_now;
     QTimer m_clock;

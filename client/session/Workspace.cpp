@@ -17,7 +17,7 @@ namespace era::desk {
 
 namespace {
 constexpr int MaxFinished = 20;
-constexpr int MaxOpenConversations = 40;
+constexpr int MaxOpenConversations = 60;
 constexpr int RefreshDelayMs = 300;
 } // namespace
 
@@ -144,6 +144,7 @@ void Workspace::clear()
     m_hasState = false;
     m_loadingParts = 0;
     m_held.clear();
+    m_recent.clear();
     m_open.clear();
     m_dialogs.reset({});
     m_operators.reset({});
@@ -513,22 +514,33 @@ Conversation *Workspace::conversation(qint64 dialogId)
         m_dialogs.update(id, [unread](DialogSummary &s) { s.unread = unread; });
         Q_EMIT read(id);
     });
+    // The requests go out before the page for it is built.
+    c->load();
     m_open.add(c);
-    // Keep the desk light: the conversations shown longest ago go first (never one with unsent messages).
+    touch(dialogId);
+    // Keep the desk light: the conversation shown longest ago goes (never the one on screen, never one with
+    // unsent messages).
     if (m_open.rowCount() > MaxOpenConversations) {
-        for (Conversation *old : m_open.all()) {
-            if (old != c && m_sendQueue.messagesOf(old->dialogId()).isEmpty()) {
-                m_open.remove(old->dialogId());
+        for (qint64 id : std::as_const(m_recent)) {
+            if (id != dialogId && m_sendQueue.messagesOf(id).isEmpty()) {
+                closeConversation(id);
                 break;
             }
         }
     }
-    c->load();
     return c;
+}
+
+void Workspace::touch(qint64 dialogId)
+{
+    m_recent.removeAll(dialogId);
+    m_recent.append(dialogId);
 }
 
 void Workspace::closeConversation(qint64 dialogId)
 {
+    m_recent.removeAll(dialogId);
+    Q_EMIT closing(dialogId);
     m_open.remove(dialogId);
 }
 

@@ -85,11 +85,15 @@ public:
 
     // The conversation of a dialog, opened (and loaded) when needed.
     Conversation *conversation(qint64 dialogId);
+    // The dialog was shown: the least recently shown conversation is the first to go when too many are open.
+    void touch(qint64 dialogId);
     void closeConversation(qint64 dialogId);
     QString nameOf(const QString &actor) const;
 
 Q_SIGNALS:
     void reloaded();
+    // A conversation is about to be deleted.
+    void closing(qint64 dialogId);
     void offered(qint64 dialogId, const QString &customer, const QString &preview, int timeoutSec);
     void offerGone(qint64 dialogId);
     void incoming(qint64 dialogId, const QString &customer, const QString &preview);
@@ -123,6 +127,7 @@ private:
     bool m_reloadConversations = true;
     int m_generation = 0;
     QList<std::pair<QString, QJsonObject>> m_held;
+    QList<qint64> m_recent; // open conversations, the most recently shown last
     QSettings *m_drafts = nullptr;
     QString m_draftGroup;
     QTimer m_refresh; // a light reload of the dialog list after an event about a dialog we do not know

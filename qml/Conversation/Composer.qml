@@ -108,7 +108,10 @@ Rectangle {
                 iconName: "emoji"
                 tip: qsTr("Emoji")
                 Layout.alignment: Qt.AlignBottom
-                onClicked: emojiPicker.opened ? emojiPicker.close() : emojiPicker.open()
+                onClicked: {
+                    emojiPicker.active = true
+                    emojiPicker.item.opened ? emojiPicker.item.close() : emojiPicker.item.open()
+                }
             }
             RoundButton {
                 id: sendButton
@@ -132,13 +135,18 @@ Rectangle {
         }
     }
 
-    EmojiPicker {
+    // Made on the first press of the emoji button: hundreds of colour emoji are not free.
+    Loader {
         id: emojiPicker
-        x: parent.width - width - 60
-        y: -height - 6
-        onPicked: emoji => {
-            input.insert(input.cursorPosition, emoji)
-            input.forceActiveFocus()
+        active: false
+        sourceComponent: EmojiPicker {
+            parent: composer
+            x: composer.width - width - 60
+            y: -height - 6
+            onPicked: emoji => {
+                input.insert(input.cursorPosition, emoji)
+                input.forceActiveFocus()
+            }
         }
     }
 

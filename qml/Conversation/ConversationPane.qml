@@ -153,15 +153,21 @@ Rectangle {
                 delegate: MessageDelegate {
                     canWrite: pane.conversation.canWrite
                     highlighted: messageId === messages.highlightId
-                    onOpenImage: source => { viewer.source = source; viewer.open() }
+                    onOpenImage: source => {
+                        viewer.active = true
+                        viewer.item.source = source
+                        viewer.item.open()
+                    }
                     onJumpTo: id => pane.conversation.showMessage(id)
                     onReact: (id, emoji) => pane.conversation.toggleReaction(id, emoji)
                     onMoreReactions: (id, anchor) => {
-                        reactionPicker.messageId = id
+                        reactionPicker.active = true
+                        const picker = reactionPicker.item
+                        picker.messageId = id
                         const p = anchor.mapToItem(pane, 0, 0)
-                        reactionPicker.x = Math.min(pane.width - reactionPicker.width - 8, Math.max(8, p.x))
-                        reactionPicker.y = Math.max(8, p.y - reactionPicker.height - 4)
-                        reactionPicker.open()
+                        picker.x = Math.min(pane.width - picker.width - 8, Math.max(8, p.x))
+                        picker.y = Math.max(8, p.y - picker.height - 4)
+                        picker.open()
                     }
                     onReply: id => pane.conversation.startReply(id)
                     onRetry: (clientId, id) => id > 0 ? pane.conversation.resend(id) : pane.conversation.retry(clientId)
@@ -303,14 +309,22 @@ Rectangle {
         }
     }
 
-    ImageViewer { id: viewer }
-
-    EmojiPicker {
+    // Made when first needed.
+    Loader {
+        id: viewer
+        active: false
+        sourceComponent: ImageViewer {}
+    }
+    Loader {
         id: reactionPicker
-        property var messageId: 0
-        onPicked: emoji => {
-            pane.conversation.toggleReaction(messageId, emoji)
-            close()
+        active: false
+        sourceComponent: EmojiPicker {
+            parent: pane
+            property var messageId: 0
+            onPicked: emoji => {
+                pane.conversation.toggleReaction(messageId, emoji)
+                close()
+            }
         }
     }
 }

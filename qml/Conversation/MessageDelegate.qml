@@ -79,7 +79,9 @@ Item {
         Item {
             visible: root.firstOfDay
             width: parent.width
-            height: visible ? 36 : 0
+            // From the role, not from `visible`: in a hidden page every item is invisible, and rows that
+            // collapsed to no height would make the view build hundreds of them.
+            height: root.firstOfDay ? 36 : 0
             Rectangle {
                 anchors.centerIn: parent
                 width: dayLabel.implicitWidth + 20
@@ -103,7 +105,7 @@ Item {
         Item {
             visible: root.kind === "system"
             width: parent.width
-            height: visible ? systemText.implicitHeight + 12 : 0
+            height: root.kind === "system" ? systemText.implicitHeight + 12 : 0
             Label {
                 id: systemText
                 anchors.centerIn: parent
@@ -123,7 +125,7 @@ Item {
             id: line
             visible: root.kind !== "system"
             width: parent.width
-            height: visible ? lineColumn.implicitHeight : 0
+            height: root.kind !== "system" ? lineColumn.implicitHeight : 0
 
             HoverHandler { id: hover }
 
@@ -207,21 +209,25 @@ Item {
                 }
             }
 
-            MessageActions {
+            // Made only while the pointer is over the message: a bar in every row would cost more than the
+            // rows themselves (its emoji are colour glyphs).
+            Loader {
                 id: actions
-                visible: (hover.hovered || actionsHover.hovered) && root.messageId > 0 && !root.deleted
-                         && (root.canWrite || root.text !== "")
-                canWrite: root.canWrite
-                hasText: root.text !== ""
-                y: -height / 2 + 6
+                active: (hover.hovered || (item !== null && item.hovered)) && root.messageId > 0 && !root.deleted
+                        && (root.canWrite || root.text !== "")
+                y: item ? -item.height / 2 + 6 : 0
                 z: 2
-                x: root.outgoing ? Math.max(8, line.width - lineColumn.width - 20 - width - 6)
-                                 : Math.min(line.width - width - 8, 20 + lineColumn.width + 6)
-                HoverHandler { id: actionsHover }
-                onReact: emoji => root.react(root.messageId, emoji)
-                onMoreReactions: root.moreReactions(root.messageId, actions)
-                onReply: root.reply(root.messageId)
-                onCopy: Session.copyText(root.text)
+                x: item === null ? 0
+                   : root.outgoing ? Math.max(8, line.width - lineColumn.width - 20 - item.width - 6)
+                                   : Math.min(line.width - item.width - 8, 20 + lineColumn.width + 6)
+                sourceComponent: MessageActions {
+                    canWrite: root.canWrite
+                    hasText: root.text !== ""
+                    onReact: emoji => root.react(root.messageId, emoji)
+                    onMoreReactions: root.moreReactions(root.messageId, actions)
+                    onReply: root.reply(root.messageId)
+                    onCopy: Session.copyText(root.text)
+                }
             }
         }
     }
