@@ -1,7 +1,7 @@
 #include "storage/Database.h"
 
 #include "core/Metrics.h"
-#include "storage/EventRows.h"
+#include "storage/BatchTx.h"
 #include "storage/Migrations.h"
 #include "storage/OpenConnection.h"
 
@@ -106,58 +106,6 @@ Status runGuarded(const Job &job, Arg &arg)
         return Error{QStringLiteral("internal"), QStringLiteral("storage job threw an unknown exception")};
     }
 }
-
-// The WriteTx of one batch attempt: events appended by the batch's jobs collect here until the commit.
-//
-// With reserved seqs (PostgreSQL, optimistic attempt) an event takes its seq from a block fetched with one
-// round trip and its row goes out pipelined with the next statement; otherwise each event is one INSERT ...
-// RETURNING seq. Seqs left over when the batch ends are never used: PostgreSQL's seq has gaps anyway (a
-// rolled-back insert consumes its value too).
-class BatchTx final : public WriteTx {
-public:
-    BatchTx(Connection &c, EventList &events, bool reserveSeqs)
-        : m_connection(c), m_events(events), m_reserveSeqs(reserveSeqs)
-    {}
-
-    Connection &connection() override { return m_connection; }
-
-    // How many jobs of the batch are still to run, this one included: the size of the next seq block.
-    void setJobsLeft(qsizetype n) { m_jobsLeft = n; }
-
-    Result<qint64> appendEvent(const QString &name, const Audience &audience,
-                               const QJsonObject &data) override
-    {
-        Result<Event> e = m_reserveSeqs ? insertWithReservedSeq(name, audience, data)
-                                        : eventrows::insert(m_connection, name, audience, data);
-        if (!e)
-            return e.error();
-        m_events.append(*e);
-        return e->seq;
-    }
-
-private:
-    Result<Event> insertWithReservedSeq(const QString &name, const Audience &audience,
-                                        const QJsonObject &data)
-    {
-        if (m_nextSeq == m_seqs.size()) {
-            auto block = eventrows::reserveSeqs(m_connection, qMax<qsizetype>(1, m_jobsLeft));
-            if (!block)
-                return block.error();
-            m_seqs = std::move(block).value();
-            m_nextSeq = 0;
-            if (m_seqs.isEmpty())
-                return Error{QStringLiteral("sql_error"), QStringLiteral("no seq reserved for an event")};
-        }
-        return eventrows::insertDeferred(m_connection, m_seqs.at(m_nextSeq++), name, audience, data);
-    }
-
-    Connection &m_connection;
-    EventList &m_events;
-    const bool m_reserveSeqs;
-    qsizetype m_jobsLeft = 1;
-    QList<qint64> m_seqs;
-    qsizetype m_nextSeq = 0;
-};
 
 } // namespace
 
@@ -339,7 +287,9 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
     }
     if (!c.inUsableTransaction())
         return rollBack();
-    // On PostgreSQL a failure of the last job's pipelined event rows also surfaces here.
+    // The batch's event rows, one statement, pipelined with the COMMIT: a failure of theirs surfaces there.
+    if (Status s = tx.flushEvents(); !s)
+        return rollBack();
     if (auto r = c.exec(QStringLiteral("COMMIT")); !r) {
         // Without the connection the outcome is unknown: running the jobs again could apply them twice.
         if (r.error().code == u"connection_lost") {

@@ -30,17 +30,46 @@ Result<Event> insert(Connection &c, const QString &name, const Audience &audienc
     return Event{r->at(0, 0).toLongLong(), name, audience, data, QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)};
 }
 
-Result<Event> insertDeferred(Connection &c, qint64 seq, const QString &name, const Audience &audience,
-                             const QJsonObject &data)
+namespace {
+
+// One element of a PostgreSQL array literal: always quoted, so commas, braces and spaces stay in it.
+void appendArrayElement(QString &array, const QString &value)
 {
-    const qint64 at = QDateTime::currentMSecsSinceEpoch();
-    Status s = c.execDeferred(
-        QStringLiteral("INSERT INTO events (seq, name, audience, data, at) VALUES ($1, $2, $3, $4, $5)"),
-        {seq, name, compactJson(QJsonDocument(QJsonArray::fromStringList(audience))),
-         compactJson(QJsonDocument(data)), at});
-    if (!s)
-        return s.error();
-    return Event{seq, name, audience, data, QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)};
+    if (array.size() > 1)
+        array += u',';
+    array += u'"';
+    for (QChar ch : value) {
+        if (ch == u'"' || ch == u'\\')
+            array += u'\\';
+        array += ch;
+    }
+    array += u'"';
+}
+
+} // namespace
+
+Status insertDeferred(Connection &c, std::span<const Event> events)
+{
+    if (events.empty())
+        return ok();
+    QString seqs = QStringLiteral("{"), names = seqs, audiences = seqs, data = seqs, ats = seqs;
+    for (const Event &e : events) {
+        if (seqs.size() > 1) {
+            seqs += u',';
+            ats += u',';
+        }
+        seqs += QString::number(e.seq);
+        ats += QString::number(e.at.toMSecsSinceEpoch());
+        appendArrayElement(names, e.name);
+        appendArrayElement(audiences, compactJson(QJsonDocument(QJsonArray::fromStringList(e.audience))));
+        appendArrayElement(data, compactJson(QJsonDocument(e.data)));
+    }
+    for (QString *array : {&seqs, &names, &audiences, &data, &ats})
+        *array += u'}';
+    return c.execDeferred(
+        QStringLiteral("INSERT INTO events (seq, name, audience, data, at) SELECT * FROM "
+                       "unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])"),
+        {seqs, names, audiences, data, ats});
 }
 
 Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count)

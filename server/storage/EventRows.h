@@ -3,17 +3,18 @@
 #include "core/Event.h"
 #include "storage/Connection.h"
 
+#include <span>
+
 // The row form of an event in table `events`; private to the storage layer.
 namespace era::storage::eventrows {
 
 // Inserts one event (at = now) and returns it with its seq.
 Result<Event> insert(Connection &c, const QString &name, const Audience &audience, const QJsonObject &data);
 
-// Inserts one event (at = now) with a seq the caller reserved from the events' sequence, through
-// Connection::execDeferred: on PostgreSQL the row goes out with the next statement and a failure is reported
-// by that statement.
-Result<Event> insertDeferred(Connection &c, qint64 seq, const QString &name, const Audience &audience,
-                             const QJsonObject &data);
+// Inserts the rows of events whose seqs the caller reserved from the events' sequence (PostgreSQL only), as
+// one statement through Connection::execDeferred: the rows go out with the next statement, and a failure is
+// reported by that statement. The SQL text is the same for any number of rows (one prepared statement).
+Status insertDeferred(Connection &c, std::span<const Event> events);
 
 // Takes `count` values from the sequence behind events.seq (PostgreSQL only), in increasing order.
 Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count);

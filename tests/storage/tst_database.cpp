@@ -1,5 +1,6 @@
 // Database: group commit, per-job savepoints, publication of committed events, delivery and shutdown.
 #include "StorageTestBackend.h"
+#include "WriterGate.h"
 #include "storage/Database.h"
 #include "storage/EventLog.h"
 
@@ -17,34 +18,7 @@ using namespace era::storage;
 
 namespace {
 
-// Holds the writer inside a job until the test lets it go, so that the jobs queued meanwhile form one batch.
-class Gate {
-public:
-    Status holdWriter()
-    {
-        std::unique_lock lock(m_mutex);
-        m_entered = true;
-        m_changed.wait(lock, [this] { return m_open; });
-        return ok();
-    }
-    bool writerIsHeld()
-    {
-        std::lock_guard lock(m_mutex);
-        return m_entered;
-    }
-    void open()
-    {
-        std::lock_guard lock(m_mutex);
-        m_open = true;
-        m_changed.notify_all();
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    bool m_entered = false;
-    bool m_open = false;
-};
+using Gate = WriterGate;
 
 Status insertItem(WriteTx &tx, const QString &label)
 {

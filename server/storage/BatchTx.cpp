@@ -1,0 +1,83 @@
+#include "storage/BatchTx.h"
+
+#include "storage/EventRows.h"
+
+namespace era::storage {
+
+BatchTx::BatchTx(Connection &c, EventList &events, bool reserveSeqs)
+    : m_connection(c), m_events(events), m_reserveSeqs(reserveSeqs), m_written(events.size())
+{}
+
+Result<qint64> BatchTx::appendEvent(const QString &name, const Audience &audience, const QJsonObject &data)
+{
+    if (!m_reserveSeqs) {
+        Result<Event> e = eventrows::insert(m_connection, name, audience, data);
+        if (!e)
+            return e.error();
+        m_events.append(*e);
+        m_written = m_events.size();
+        return e->seq;
+    }
+    auto seq = nextReservedSeq();
+    if (!seq)
+        return seq;
+    m_events.append(Event{*seq, name, audience, data, QDateTime::currentDateTimeUtc()});
+    return *seq;
+}
+
+Result<qint64> BatchTx::nextReservedSeq()
+{
+    if (m_nextSeq == m_seqs.size()) {
+        auto block = eventrows::reserveSeqs(m_connection, qMax<qsizetype>(1, m_jobsLeft));
+        if (!block)
+            return block.error();
+        m_seqs = std::move(block).value();
+        m_nextSeq = 0;
+        if (m_seqs.isEmpty())
+            return Error{QStringLiteral("sql_error"), QStringLiteral("no seq reserved for an event")};
+    }
+    return m_seqs.at(m_nextSeq++);
+}
+
+Status BatchTx::flushEvents()
+{
+    // The list can shrink under us only when the batch gave up on its events (a rolled-back single job).
+    m_written = qMin(m_written, m_events.size());
+    if (m_written == m_events.size())
+        return ok();
+    const qsizetype from = m_written;
+    m_written = m_events.size();
+    return eventrows::insertDeferred(m_connection,
+                                     std::span<const Event>(m_events.cbegin() + from, m_events.cend()));
+}
+
+Status BatchTx::View::flushBefore(const QString &sql)
+{
+    // Cheap and conservative: any statement that mentions the word sees every event appended before it.
+    if (m_tx.m_written < m_tx.m_events.size() && sql.contains(u"events", Qt::CaseInsensitive))
+        return m_tx.flushEvents();
+    return ok();
+}
+
+Result<Rows> BatchTx::View::exec(const QString &sql, const QVariantList &params)
+{
+    if (Status s = flushBefore(sql); !s)
+        return s.error();
+    return m_tx.m_connection.exec(sql, params);
+}
+
+Status BatchTx::View::execScript(const QString &sql)
+{
+    if (Status s = flushBefore(sql); !s)
+        return s;
+    return m_tx.m_connection.execScript(sql);
+}
+
+Status BatchTx::View::execDeferred(const QString &sql, const QVariantList &params)
+{
+    if (Status s = flushBefore(sql); !s)
+        return s;
+    return m_tx.m_connection.execDeferred(sql, params);
+}
+
+} // namespace era::storage

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "storage/Database.h"
+
+// The WriteTx of one batch attempt of the Database's writer; private to the storage layer.
+namespace era::storage {
+
+// The events appended by the batch's jobs collect in `events` until the commit.
+//
+// With reserved seqs (PostgreSQL, optimistic attempt) an event takes its seq from a block fetched with one
+// round trip, and its row waits in the batch: the rows of every event appended since the last flush go out
+// as one multi-row INSERT, queued (pipelined) with the COMMIT, or earlier, before any statement of a job that
+// names the events table, so such a job still reads every event appended before it. Otherwise each event is
+// one INSERT ... RETURNING seq. Seqs left over when the batch ends are never used: PostgreSQL's seq has gaps
+// anyway (a rolled-back insert consumes its value too).
+class BatchTx final : public WriteTx {
+public:
+    BatchTx(Connection &c, EventList &events, bool reserveSeqs);
+
+    // The batch's connection, as seen through the event rows still waiting in the batch.
+    Connection &connection() override { return m_view; }
+
+    // How many jobs of the batch are still to run, this one included: the size of the next seq block.
+    void setJobsLeft(qsizetype n) { m_jobsLeft = n; }
+
+    Result<qint64> appendEvent(const QString &name, const Audience &audience,
+                               const QJsonObject &data) override;
+
+    // Queues the rows of the events not written yet; on PostgreSQL a failure is reported by the next
+    // statement (the COMMIT).
+    Status flushEvents();
+
+private:
+    // Forwards every call to the batch's connection, flushing the waiting event rows first when a statement
+    // names the events table.
+    class View final : public Connection {
+    public:
+        explicit View(BatchTx &tx) : m_tx(tx) {}
+        Dialect dialect() const override { return m_tx.m_connection.dialect(); }
+        Result<Rows> exec(const QString &sql, const QVariantList &params = {}) override;
+        Status execScript(const QString &sql) override;
+        Status execDeferred(const QString &sql, const QVariantList &params = {}) override;
+        bool inUsableTransaction() const override { return m_tx.m_connection.inUsableTransaction(); }
+        Status recover() override { return m_tx.m_connection.recover(); }
+
+    private:
+        Status flushBefore(const QString &sql);
+        BatchTx &m_tx;
+    };
+
+    Result<qint64> nextReservedSeq();
+
+    Connection &m_connection;
+    View m_view{*this};
+    EventList &m_events;
+    const bool m_reserveSeqs;
+    qsizetype m_jobsLeft = 1;
+    QList<qint64> m_seqs;
+    qsizetype m_nextSeq = 0;
+    qsizetype m_written = 0; // m_events before this index have their rows queued or sent
+};
+
+} // namespace era::storage
