@@ -76,6 +76,59 @@ QHash<QString, double> threadCpu(qint64 pid)
     return cpu;
 }
 
+// CPU seconds of every child of the PostgreSQL postmaster listening on `port` (its backends, WAL writer,
+// checkpointer...), keyed by pid; empty when there is none (SQLite).
+QHash<qint64, double> postgresCpu(int port)
+{
+    QHash<qint64, double> cpu;
+    if (port <= 0)
+        return cpu;
+    qint64 postmaster = 0;
+    QHash<qint64, qint64> parentOf;
+    const QDir proc(u"/proc"_s);
+    for (const QString &entry : proc.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool isPid = false;
+        const qint64 pid = entry.toLongLong(&isPid);
+        if (!isPid)
+            continue;
+        QFile stat(proc.filePath(entry + u"/stat"_s));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        if (!line.contains("(postgres)"))
+            continue;
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        parentOf.insert(pid, fields.value(1).toLongLong());
+        cpu.insert(pid, double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) /
+                            double(sysconf(_SC_CLK_TCK)));
+        QFile cmd(proc.filePath(entry + u"/cmdline"_s));
+        if (cmd.open(QIODevice::ReadOnly) && cmd.readAll().split('\0').contains(QByteArray::number(port)))
+            postmaster = pid;
+    }
+    QHash<qint64, double> mine;
+    for (auto it = parentOf.cbegin(); it != parentOf.cend(); ++it) {
+        if (postmaster && it.value() == postmaster)
+            mine.insert(it.key(), cpu.value(it.key()));
+    }
+    return mine;
+}
+
+// A counter without labels from era-server's /metrics.
+double metric(const QString &base, const QByteArray &name)
+{
+    QNetworkAccessManager nam;
+    QNetworkReply *r = nam.get(QNetworkRequest(QUrl(base + u"/metrics"_s)));
+    QEventLoop loop;
+    QObject::connect(r, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    r->deleteLater();
+    for (const QByteArray &line : r->readAll().split('\n')) {
+        if (line.startsWith(QByteArray(name + ' ')))
+            return line.mid(name.size() + 1).toDouble();
+    }
+    return 0;
+}
+
 // Answers every Bot API call: getMe with a bot, anything else (setWebhook) with ok/true.
 class BotApiStandIn : public QTcpServer {
 public:
@@ -391,8 +444,9 @@ int main(int argc, char **argv)
     const QCommandLineOption limit(u"max-p99"_s, u"p99 limit in ms"_s, u"ms"_s, u"100"_s);
     const QCommandLineOption label(u"label"_s, u"database label for the table"_s, u"text"_s, u"sqlite"_s);
     const QCommandLineOption noAccept(u"no-accept"_s, u"operators do not accept offers"_s);
-    p.addOptions(
-        {botPort, channel, secretOpt, operators, password, rates, conns, custs, limit, label, noAccept});
+    const QCommandLineOption dbPort(u"db-port"_s, u"port of the PostgreSQL server, for its CPU"_s, u"port"_s);
+    p.addOptions({botPort, channel, secretOpt, operators, password, rates, conns, custs, limit, label, noAccept,
+                  dbPort});
     p.process(app);
     const QStringList serverCmd = p.positionalArguments();
     if (serverCmd.isEmpty() || !p.isSet(botPort) || !p.isSet(channel)) {
@@ -479,9 +533,10 @@ int main(int argc, char **argv)
           << Qt::endl;
     out()
         << "| db | rate msg/s | sent | hook p50 ms | p50 ms | p90 ms | p99 ms | max ms | op p50/p99 ms (n) | "
-           "errors | lost | send lag max ms | server CPU (busiest thread) | bench CPU | ok |"
+           "errors | lost | send lag max ms | server CPU (busiest thread) | db CPU | jobs/commit | bench CPU | "
+           "ok |"
         << Qt::endl;
-    out() << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|" << Qt::endl;
+    out() << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|" << Qt::endl;
 
     const double maxP99 = p.value(limit).toDouble();
     int best = 0;
@@ -502,6 +557,9 @@ int main(int argc, char **argv)
         const double serverCpu0 = cpuSeconds(bench.serverPid);
         const QHash<QString, double> threads0 = threadCpu(bench.serverPid);
         const double benchCpu0 = cpuSeconds(QCoreApplication::applicationPid());
+        const QHash<qint64, double> db0 = postgresCpu(p.value(dbPort).toInt());
+        const double commits0 = metric(base, "era_commits_total");
+        const double jobs0 = metric(base, "era_write_jobs_total");
         const qint64 start = nowNs();
         const double periodNs = 1e9 / rate;
 
@@ -536,6 +594,13 @@ int main(int argc, char **argv)
         const double serverCpu = (cpuSeconds(bench.serverPid) - serverCpu0) / (double(end - start) / 1e9);
         const double benchCpu =
             (cpuSeconds(QCoreApplication::applicationPid()) - benchCpu0) / (double(end - start) / 1e9);
+        double dbCpu = 0;
+        const QHash<qint64, double> db1 = postgresCpu(p.value(dbPort).toInt());
+        for (auto it = db1.cbegin(); it != db1.cend(); ++it)
+            dbCpu += it.value() - db0.value(it.key());
+        dbCpu /= double(end - start) / 1e9;
+        const double commits = metric(base, "era_commits_total") - commits0;
+        const double jobsPerCommit = commits > 0 ? (metric(base, "era_write_jobs_total") - jobs0) / commits : 0;
 
         QString busiest;
         double busiestCpu = 0;
@@ -575,7 +640,8 @@ int main(int argc, char **argv)
               << " | " << lost << " | " << QString::number(double(bench.maxLagNs) / 1e6, 'f', 1) << " | "
               << QString::number(serverCpu * 100, 'f', 0) << "% (" << busiest << " "
               << QString::number(busiestCpu * 100, 'f', 0) << "%) | "
-              << QString::number(benchCpu * 100, 'f', 0) << "% | " << (ok ? "yes" : "NO") << " |" << Qt::endl;
+              << (p.isSet(dbPort) ? QString::number(dbCpu * 100, 'f', 0) + u'%' : u"-"_s) << " | "
+              << QString::number(jobsPerCommit, 'f', 1) << " | " << QString::number(benchCpu * 100, 'f', 0) << "% | " << (ok ? "yes" : "NO") << " |" << Qt::endl;
         if (!ok) {
             allOk = false;
             break;

@@ -29,9 +29,11 @@ trap 'rm -rf "$work"' EXIT
 if [ "$pg" = 1 ]; then
     url=$ERA_TEST_PG_URL
     label=postgres
+    dbport=(--db-port "$(echo "$url" | sed -n 's/.*:\([0-9]*\)\/.*/\1/p')")
 else
     url="sqlite:$work/era.db"
     label=sqlite
+    dbport=()
 fi
 # Cheap password hashes only make creating the bench users quick; the measured path does not hash.
 common=(--data_dir="$work" --database.url="$url" --log.level=warning --auth.argon2_ops=1
@@ -54,7 +56,7 @@ channel=$("$server" "${common[@]}" channel add telegram bench --token 123456:ben
 
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $label"
 "$build/bench/message_latency/bench_message_latency" --botapi-port "$botport" --channel "$channel" \
-    --secret "$secret" --operators "$operators" --password "$password" --label "$label" "$@" \
+    --secret "$secret" --operators "$operators" --password "$password" --label "$label" "${dbport[@]}" "$@" \
     -- "$server" "${common[@]}" --http.port=0
 echo
 echo "reproduce: bench/message_latency/run.sh$([ "$pg" = 1 ] && echo " --postgres") $*"
