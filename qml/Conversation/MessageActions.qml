@@ -8,13 +8,11 @@ Rectangle {
     id: bar
     property bool canWrite: false
     property bool hasText: false
-    readonly property bool hovered: barHover.hovered
     signal react(string emoji)
     signal moreReactions()
     signal reply()
     signal copy()
 
-    HoverHandler { id: barHover }
     implicitWidth: row.implicitWidth + 8
     implicitHeight: 32
     radius: height / 2

@@ -127,7 +127,12 @@ Item {
             width: parent.width
             height: root.kind !== "system" ? lineColumn.implicitHeight : 0
 
-            HoverHandler { id: hover }
+            // The pointer over the message or over its action bar just above it.
+            Item {
+                anchors.fill: parent
+                anchors.topMargin: -24
+                HoverHandler { id: hover }
+            }
 
             ColumnLayout {
                 id: lineColumn
@@ -213,8 +218,7 @@ Item {
             // rows themselves (its emoji are colour glyphs).
             Loader {
                 id: actions
-                active: (hover.hovered || (item !== null && item.hovered)) && root.messageId > 0 && !root.deleted
-                        && (root.canWrite || root.text !== "")
+                active: hover.hovered && root.messageId > 0 && !root.deleted && (root.canWrite || root.text !== "")
                 y: item ? -item.height / 2 + 6 : 0
                 z: 2
                 x: item === null ? 0
