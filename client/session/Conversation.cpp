@@ -152,11 +152,14 @@ void Conversation::load()
                                setLoading(false);
                                if (!r.ok) {
                                    setError(r.message);
-                                   return;
+                               } else {
+                                   m_messages.resetStored(
+                                       messagesFrom(r.result.value(u"messages"_s).toArray()),
+                                       r.result.value(u"has_more"_s).toBool());
+                                   addLocalOutgoing();
                                }
-                               m_messages.resetStored(messagesFrom(r.result.value(u"messages"_s).toArray()),
-                                                      r.result.value(u"has_more"_s).toBool());
-                               addLocalOutgoing();
+                               if (!std::exchange(m_firstPageDone, true))
+                                   Q_EMIT firstPageDone();
                            });
     const QJsonObject args{{u"dialog_id"_s, m_dialogId}};
     m_ctx.connection->call(u"dialog.open"_s, args, this, [this, generation](const CommandReply &r) {

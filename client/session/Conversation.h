@@ -67,6 +67,8 @@ public:
     QVariantList earlierDialogs() const;
     QString openedAtText() const;
     bool loading() const { return m_loading; }
+    // The first page has been answered (with messages or an error): the view has something to show.
+    bool shown() const { return m_firstPageDone; }
     QString error() const { return m_error; }
     QString draft() const { return m_draft; }
     void setDraft(const QString &draft);
@@ -109,6 +111,7 @@ Q_SIGNALS:
     void draftChanged();
     void replyChanged();
     void messageShown(int row, qint64 messageId);
+    void firstPageDone();
     // The server accepted my read marker; `unread` is what remains.
     void readMarked(qint64 dialogId, int unread);
     // A new message from the customer arrived (for notifications).
@@ -137,6 +140,7 @@ private:
     QString m_replyAuthor;
     QString m_replySnippet;
     qint64 m_showTarget = 0;
+    bool m_firstPageDone = false;
     qint64 m_readSent = 0;
     int m_generation = 0; // answers to an older load are ignored
 };

@@ -62,6 +62,10 @@ Session::Session(QObject *parent)
             });
     });
 
+    m_openingTimer.setSingleShot(true);
+    m_openingTimer.setInterval(250);
+    connect(&m_openingTimer, &QTimer::timeout, this, [this] { show(m_opening); });
+
     m_offers.setSourceModel(m_workspace->dialogs());
     m_offers.setFilterRole(DialogListModel::SectionRole);
     m_offers.setFilterFixedString(u"offered"_s);
@@ -171,6 +175,8 @@ void Session::wireWorkspace()
     });
     connect(w, &Workspace::userUpdated, this, &Session::applyUser);
     connect(w, &Workspace::closing, this, [this](qint64 dialogId) {
+        if (m_opening && m_opening->dialogId() == dialogId)
+            show(nullptr);
         if (m_current && m_current->dialogId() == dialogId) {
             m_current = nullptr;
             m_notifier->setCurrentDialog(0);
@@ -450,14 +456,38 @@ void Session::openDialog(qint64 dialogId)
         return;
     Conversation *c = m_workspace->conversation(dialogId);
     m_workspace->touch(dialogId);
+    // A conversation still loading is shown when its first page is there (the server answers in a few
+    // milliseconds): painting an empty page first would cost a frame, and a frame is not cheap without a GPU.
+    if (c->shown() || !m_connection->isReady()) {
+        show(c);
+        return;
+    }
+    if (m_opening)
+        m_opening->disconnect(this);
+    m_opening = c;
+    connect(c, &Conversation::firstPageDone, this, [this, c] {
+        if (m_opening == c)
+            show(c);
+    });
+    m_openingTimer.start();
+}
+
+void Session::show(Conversation *c)
+{
+    m_openingTimer.stop();
+    if (m_opening)
+        m_opening->disconnect(this);
+    m_opening = nullptr;
+    if (!c)
+        return;
     if (c != m_current) {
         m_current = c;
         Q_EMIT currentChanged();
     }
-    m_notifier->setCurrentDialog(dialogId);
-    if (m_notifier->onScreen(dialogId)) {
+    m_notifier->setCurrentDialog(c->dialogId());
+    if (m_notifier->onScreen(c->dialogId())) {
         c->markRead();
-        m_notifier->seen(dialogId);
+        m_notifier->seen(c->dialogId());
     }
 }
 

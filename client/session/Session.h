@@ -159,6 +159,7 @@ private:
                  std::function<void(const QJsonObject &)> done = {});
     QString accountKey() const;
     void applyUser(const QJsonObject &user);
+    void show(Conversation *c);
     void wireWorkspace();
 
     std::unique_ptr<DeskSettings> m_settings;
@@ -178,6 +179,8 @@ private:
     QString m_presence = QStringLiteral("offline");
     int m_capacity = 0;
     QPointer<Conversation> m_current;
+    QPointer<Conversation> m_opening; // asked for, shown once its first page is there (or after a moment)
+    QTimer m_openingTimer;
     QSortFilterProxyModel m_offers;
     QDateTime m_now;
     QTimer m_clock;

@@ -166,7 +166,7 @@ private Q_SLOTS:
         QCOMPARE(m_sink->shown.first().dialogId, dialog);
         QVERIFY(m_sink->shown.first().title.contains(u"Мария"_s));
         m_sink->click(dialog);
-        QCOMPARE(m_session->currentDialogId(), dialog);
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->currentDialogId(), dialog, 5000);
         QCOMPARE(raise.count(), 1);
         m_session->accept(dialog);
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -315,6 +315,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_side.sentTexts(), QStringList{u"written while the server was down"_s},
                                   15000);
         m_session->openDialog(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->current() && m_session->currentDialogId() == dialog, 5000);
         QCOMPARE(m_session->current()->draft(), u"half a thought"_s);
     }
 
@@ -396,8 +397,10 @@ private Q_SLOTS:
             m_side.telegram->injectText(BotToken, m_side.customer, u"message %1"_s.arg(i));
         QTRY_VERIFY_WITH_TIMEOUT(rowWithText(c->messages(), u"message 70"_s) == 0, 20000);
         // Open it afresh: the first page is the newest 50.
-        m_session->workspace()->closeConversation(c->dialogId());
-        m_session->openDialog(c->dialogId());
+        const qint64 dialog = c->dialogId(); // c goes with the close
+        m_session->workspace()->closeConversation(dialog);
+        m_session->openDialog(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->current() && m_session->currentDialogId() == dialog, 5000);
         Conversation *again = m_session->current();
         QTRY_COMPARE_WITH_TIMEOUT(again->messages()->rowCount(), 50, 10000);
         QVERIFY(again->messages()->hasMore());
@@ -416,8 +419,10 @@ private Q_SLOTS:
         for (int i = 1; i <= 60; ++i)
             m_side.telegram->injectText(BotToken, m_side.customer, u"filler %1"_s.arg(i));
         QTRY_VERIFY_WITH_TIMEOUT(rowWithText(c->messages(), u"filler 60"_s) == 0, 20000);
-        m_session->workspace()->closeConversation(c->dialogId());
-        m_session->openDialog(c->dialogId());
+        const qint64 dialog = c->dialogId(); // c goes with the close
+        m_session->workspace()->closeConversation(dialog);
+        m_session->openDialog(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(m_session->current() && m_session->currentDialogId() == dialog, 5000);
         Conversation *again = m_session->current();
         QTRY_COMPARE_WITH_TIMEOUT(again->messages()->rowCount(), 50, 10000);
         QSignalSpy shown(again, &Conversation::messageShown);
@@ -475,7 +480,7 @@ private Q_SLOTS:
 
         // Petr sends it on to a queue.
         petr->openDialog(c->dialogId());
-        QTRY_VERIFY_WITH_TIMEOUT(petr->current()->canWrite(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(petr->current() && petr->current()->canWrite(), 10000);
         petr->transferToQueue(c->dialogId(), m_side.second);
         QTRY_COMPARE_WITH_TIMEOUT(petr->dialogs()->rowOf(c->dialogId()), -1, 10000);
     }
