@@ -74,8 +74,11 @@ Status insertDeferred(Connection &c, std::span<const Event> events)
 
 Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count)
 {
-    auto r = c.exec(QStringLiteral("SELECT nextval(pg_get_serial_sequence('events', 'seq')) AS seq "
-                                   "FROM generate_series(1, $1) ORDER BY seq"),
+    // The sequence is looked up once per call, not per row (pg_get_serial_sequence reads the catalog; OFFSET
+    // 0 keeps the planner from pulling the lookup up into the per-row expression).
+    auto r = c.exec(QStringLiteral("SELECT nextval(s.id) AS seq FROM (SELECT "
+                                   "pg_get_serial_sequence('events', 'seq')::regclass AS id OFFSET 0) s, "
+                                   "generate_series(1, $1) ORDER BY seq"),
                     {count});
     if (!r)
         return r.error();
