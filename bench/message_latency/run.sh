@@ -6,16 +6,19 @@
 # webhook mode whose Bot API is the bench's own stand-in), then bench_message_latency starts era-server,
 # connects the operators (hello + presence online, accepting offers) and the supervisor, and POSTs updates
 # open loop: 100 msg/s for 20 s, then 200, 500, 1000, 2000, 3000... for 10 s each until p99 > 100 ms.
-# SQLite by default; --postgres runs the same against a throwaway PostgreSQL (scripts/with-postgres).
+# SQLite by default; --postgres runs the same against a throwaway PostgreSQL (scripts/with-postgres) over TCP
+# on 127.0.0.1, --postgres-socket over its Unix socket (what a PostgreSQL on the same machine would use).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-if [ "${1:-}" = "--postgres" ]; then
+mode=${1:-}
+if [ "$mode" = "--postgres" ] || [ "$mode" = "--postgres-socket" ]; then
     shift
     if [ -z "${ERA_TEST_PG_URL:-}" ]; then
-        exec "$root/scripts/with-postgres" "$0" --postgres "$@"
+        exec "$root/scripts/with-postgres" "$0" "$mode" "$@"
     fi
     pg=1
 else
+    mode=
     pg=0
 fi
 operators=${ERA_BENCH_OPERATORS:-200}
@@ -29,7 +32,15 @@ trap 'rm -rf "$work"' EXIT
 if [ "$pg" = 1 ]; then
     url=$ERA_TEST_PG_URL
     label=postgres
-    dbport=(--db-port "$(echo "$url" | sed -n 's/.*:\([0-9]*\)\/.*/\1/p')")
+    port=$(echo "$url" | sed -n 's/.*:\([0-9]*\)\/.*/\1/p')
+    dbport=(--db-port "$port")
+    if [ "$mode" = "--postgres-socket" ]; then
+        # scripts/with-postgres puts the socket in its own directory (-k).
+        socket=$(ls -d "${ERA_PG_TMPDIR:-/tmp}"/era-pg.*/.s.PGSQL."$port" 2>/dev/null | head -1)
+        [ -n "$socket" ] || { echo "no Unix socket for port $port" >&2; exit 1; }
+        url="postgresql://era@/$(echo "$ERA_TEST_PG_URL" | sed 's|.*/||')?host=$(dirname "$socket")&port=$port"
+        label=postgres-unix
+    fi
 else
     url="sqlite:$work/era.db"
     label=sqlite
@@ -59,4 +70,4 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | 
     --secret "$secret" --operators "$operators" --password "$password" --label "$label" "${dbport[@]}" "$@" \
     -- "$server" "${common[@]}" --http.port=0
 echo
-echo "reproduce: bench/message_latency/run.sh$([ "$pg" = 1 ] && echo " --postgres") $*"
+echo "reproduce: bench/message_latency/run.sh${mode:+ $mode} $*"
