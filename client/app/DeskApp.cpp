@@ -10,6 +10,9 @@
 #include <QFont>
 #include <QGuiApplication>
 #include <QIcon>
+#include <QOffscreenSurface>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQuickStyle>
@@ -68,9 +71,38 @@ DeskApp::~DeskApp()
     m_engine.reset();
 }
 
+// Without a GPU (virtual machines, remote desktops) OpenGL is emulated on the CPU, and Qt Quick's own
+// software renderer, which repaints only what changed, draws the desk two to three times faster
+// (docs/performance.md, era-desk). QT_QUICK_BACKEND, when set, decides instead.
+static void preferSoftwareRenderingWithoutAGpu()
+{
+    if (qEnvironmentVariableIsSet("QT_QUICK_BACKEND") || QGuiApplication::platformName() == u"offscreen"_s)
+        return;
+    QOffscreenSurface surface;
+    surface.create();
+    QOpenGLContext context;
+    if (!context.create() || !context.makeCurrent(&surface)) {
+        QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+        return;
+    }
+    const QString renderer =
+        QString::fromLatin1(reinterpret_cast<const char *>(context.functions()->glGetString(GL_RENDERER)));
+    context.doneCurrent();
+    static const QStringList emulated{u"llvmpipe"_s, u"softpipe"_s, u"swrast"_s, u"SwiftShader"_s,
+                                      u"Software Rasterizer"_s};
+    for (const QString &name : emulated) {
+        if (renderer.contains(name, Qt::CaseInsensitive)) {
+            qInfo("era-desk: OpenGL is emulated (%s): using Qt Quick's software renderer", qPrintable(renderer));
+            QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+            return;
+        }
+    }
+}
+
 bool DeskApp::load()
 {
     QQuickStyle::setStyle(u"Basic"_s);
+    preferSoftwareRenderingWithoutAGpu();
     // Emoji in text come in colour, not from whichever monochrome font happens to have the glyph.
     QFont::insertSubstitutions(u"Inter"_s, {u"Noto Color Emoji"_s, u"DejaVu Sans"_s});
     m_engine = std::make_unique<QQmlApplicationEngine>();

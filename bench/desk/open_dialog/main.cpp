@@ -99,8 +99,9 @@ OpenResult openOnce(DeskUnderTest &desk, OpenProbe &probe, qint64 dialogId)
     probe.startNs = nowNs();
     probe.active = true;
     session->openDialog(dialogId);
-    // The conversation and its pane are made inside openDialog; its pages are answered later.
-    era::desk::Conversation *c = session->current();
+    // The conversation and its pane are made inside openDialog; its pages are answered later, and the desk
+    // shows it (makes it current) once the first page is there.
+    era::desk::Conversation *c = session->workspace()->conversation(dialogId);
     probe.note("openDialog returned (conversation and pane made, dialog.open + dialog.history sent)");
     QObject::connect(c, &era::desk::Conversation::infoChanged, c,
                      [&probe] { probe.note("dialog.open reply applied (infoChanged)"); });
