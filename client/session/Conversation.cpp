@@ -115,6 +115,14 @@ void Conversation::setDraft(const QString &draft)
     Q_EMIT draftChanged();
 }
 
+void Conversation::setViewState(const QVariantMap &state)
+{
+    if (state == m_viewState)
+        return;
+    m_viewState = state;
+    Q_EMIT viewStateChanged();
+}
+
 void Conversation::setLoading(bool loading)
 {
     if (loading == m_loading)

@@ -16,9 +16,9 @@ class ServerConnection;
 class SendQueue;
 struct OutgoingMessage;
 
-// One dialog opened on the desk: its messages (paged), the customer, the draft and the message being replied
-// to. Kept while the operator switches between dialogs (its view stays alive too, scrolled where it was), so
-// coming back is instant and nothing typed is lost.
+// One dialog opened on the desk: its messages (paged), the customer, the draft, the message being replied
+// to and where its view was scrolled. Kept while the operator switches between dialogs (the recently shown
+// ones keep their view drawn too), so coming back is instant and nothing typed is lost.
 class Conversation : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -42,6 +42,8 @@ class Conversation : public QObject {
     Q_PROPERTY(qint64 replyToId READ replyToId NOTIFY replyChanged)
     Q_PROPERTY(QString replyToAuthor READ replyToAuthor NOTIFY replyChanged)
     Q_PROPERTY(QString replyToSnippet READ replyToSnippet NOTIFY replyChanged)
+    // Where its view was scrolled when its page was let go (only the recently shown ones stay drawn).
+    Q_PROPERTY(QVariantMap viewState READ viewState WRITE setViewState NOTIFY viewStateChanged)
 public:
     struct Context {
         ServerConnection *connection = nullptr;
@@ -75,6 +77,8 @@ public:
     qint64 replyToId() const { return m_replyTo; }
     QString replyToAuthor() const { return m_replyAuthor; }
     QString replyToSnippet() const { return m_replySnippet; }
+    QVariantMap viewState() const { return m_viewState; }
+    void setViewState(const QVariantMap &state);
 
     // Loads the dialog, the customer and the newest page (again after a reconnect that lost events).
     void load();
@@ -112,6 +116,7 @@ Q_SIGNALS:
     void replyChanged();
     void messageShown(int row, qint64 messageId);
     void firstPageDone();
+    void viewStateChanged();
     // The server accepted my read marker; `unread` is what remains.
     void readMarked(qint64 dialogId, int unread);
     // A new message from the customer arrived (for notifications).
@@ -141,6 +146,7 @@ private:
     QString m_replySnippet;
     qint64 m_showTarget = 0;
     bool m_firstPageDone = false;
+    QVariantMap m_viewState;
     qint64 m_readSent = 0;
     int m_generation = 0; // answers to an older load are ignored
 };

@@ -18,6 +18,7 @@ namespace era::desk {
 namespace {
 constexpr int MaxFinished = 20;
 constexpr int MaxOpenConversations = 60;
+constexpr int LivePages = 8; // conversations whose page stays drawn; the others keep only their data
 constexpr int RefreshDelayMs = 300;
 } // namespace
 
@@ -37,12 +38,14 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(c);
     if (role == DialogIdRole)
         return c->dialogId();
+    if (role == LiveRole)
+        return m_live.contains(c->dialogId());
     return {};
 }
 
 QHash<int, QByteArray> ConversationListModel::roleNames() const
 {
-    return {{ConversationRole, "conversation"}, {DialogIdRole, "dialogId"}};
+    return {{ConversationRole, "conversation"}, {DialogIdRole, "dialogId"}, {LiveRole, "live"}};
 }
 
 Conversation *ConversationListModel::find(qint64 dialogId) const
@@ -82,6 +85,16 @@ void ConversationListModel::remove(qint64 dialogId)
             Q_EMIT countChanged();
             return;
         }
+    }
+}
+
+void ConversationListModel::setLive(const QSet<qint64> &dialogIds)
+{
+    const QSet<qint64> before = std::exchange(m_live, dialogIds);
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const qint64 id = m_rows.at(i)->dialogId();
+        if (before.contains(id) != m_live.contains(id))
+            Q_EMIT dataChanged(index(i), index(i), {LiveRole});
     }
 }
 
@@ -535,11 +548,15 @@ void Workspace::touch(qint64 dialogId)
 {
     m_recent.removeAll(dialogId);
     m_recent.append(dialogId);
+    const QList<qint64> live = m_recent.mid(std::max<qsizetype>(0, m_recent.size() - LivePages));
+    m_open.setLive(QSet<qint64>(live.begin(), live.end()));
 }
 
 void Workspace::closeConversation(qint64 dialogId)
 {
     m_recent.removeAll(dialogId);
+    const QList<qint64> live = m_recent.mid(std::max<qsizetype>(0, m_recent.size() - LivePages));
+    m_open.setLive(QSet<qint64>(live.begin(), live.end()));
     Q_EMIT closing(dialogId);
     m_open.remove(dialogId);
 }

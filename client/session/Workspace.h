@@ -30,6 +30,7 @@ public:
     enum Role {
         ConversationRole = Qt::UserRole + 1, // Conversation*
         DialogIdRole,                        // qint64
+        LiveRole,                            // bool: among the recently shown, its page stays drawn
     };
     Q_ENUM(Role)
     using QAbstractListModel::QAbstractListModel;
@@ -44,12 +45,14 @@ public:
     void remove(qint64 dialogId);
     QList<Conversation *> all() const { return m_rows; }
     void clear();
+    void setLive(const QSet<qint64> &dialogIds);
 
 Q_SIGNALS:
     void countChanged();
 
 private:
     QList<Conversation *> m_rows;
+    QSet<qint64> m_live;
 };
 
 // What the desk knows: the dialog list, colleagues, queues and the open conversations. Loads a snapshot

@@ -195,6 +195,20 @@ Rectangle {
                     }
                 }
 
+                // A page made again comes back where it was left.
+                Component.onCompleted: {
+                    const state = pane.conversation.viewState
+                    if (state.index !== undefined && !state.atNewest)
+                        Qt.callLater(() => messages.positionViewAtIndex(state.index, ListView.Center))
+                }
+                Component.onDestruction: {
+                    if (pane.conversation)
+                        pane.conversation.viewState = {
+                            atNewest: messages.atYEnd,
+                            index: messages.indexAt(messages.width / 2, messages.contentY + messages.height / 2)
+                        }
+                }
+
                 Connections {
                     target: pane.conversation
                     function onMessageShown(row, messageId) {

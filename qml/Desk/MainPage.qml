@@ -54,12 +54,21 @@ Rectangle {
                         anchors.fill: parent
                         visible: Session.current !== null
                         currentIndex: Session.current ? Session.openConversations.rowOf(Session.currentDialogId) : -1
+                        // One page per open conversation; only the recently shown keep theirs drawn (the
+                        // others are made again, scrolled where they were, when shown).
                         Repeater {
                             model: Session.openConversations
-                            delegate: ConversationPane {
-                                panelShown: page.panelShown
-                                onTransferRequested: transfer.openFor(conversation.dialogId)
-                                onTogglePanel: page.panelShown = !page.panelShown
+                            delegate: Loader {
+                                id: slot
+                                required property Conversation conversation
+                                required property bool live
+                                active: live || conversation === Session.current
+                                sourceComponent: ConversationPane {
+                                    conversation: slot.conversation
+                                    panelShown: page.panelShown
+                                    onTransferRequested: transfer.openFor(slot.conversation.dialogId)
+                                    onTogglePanel: page.panelShown = !page.panelShown
+                                }
                             }
                         }
                     }

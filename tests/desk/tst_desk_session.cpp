@@ -463,6 +463,51 @@ private Q_SLOTS:
         QCOMPARE(m_session->openConversations()->rowCount(), 2);
     }
 
+    void onlyTheRecentlyShownConversationsKeepTheirPageDrawn()
+    {
+        // Ten dialogs served one after another (finished ones stay open on the desk).
+        QList<qint64> served;
+        for (int i = 0; i < 10; ++i) {
+            FakeTelegram::Customer customer;
+            customer.id = 555100000 + i;
+            customer.firstName = u"Customer %1"_s.arg(i);
+            m_side.telegram->addChat(BotToken, customer);
+            m_side.telegram->injectText(BotToken, customer, u"hello %1"_s.arg(i));
+            const qint64 dialog = nextOffer(*m_session);
+            QVERIFY(dialog > 0);
+            m_session->accept(dialog);
+            QTRY_VERIFY_WITH_TIMEOUT(
+                m_session->currentDialogId() == dialog && m_session->current()->canWrite(), 10000);
+            m_session->finish(dialog);
+            QTRY_COMPARE_WITH_TIMEOUT(m_session->current()->state(), u"closed"_s, 10000);
+            served.append(dialog);
+        }
+        QAbstractItemModel *open = m_session->openConversations();
+        QCOMPARE(open->rowCount(), 10);
+        const auto live = [&](qint64 dialog) {
+            for (int row = 0; row < open->rowCount(); ++row) {
+                if (role(open, row, ConversationListModel::DialogIdRole).toLongLong() == dialog)
+                    return role(open, row, ConversationListModel::LiveRole).toBool();
+            }
+            return false;
+        };
+        for (int i = 0; i < served.size(); ++i)
+            QVERIFY2(live(served.at(i)) == (i >= 2), qPrintable(u"dialog %1"_s.arg(i)));
+
+        // Showing the oldest again brings its page back; the least recently shown of the others lets go.
+        Conversation *oldest = m_session->workspace()->conversation(served.first());
+        oldest->setViewState({{u"atNewest"_s, false}, {u"index"_s, 0}});
+        m_session->openDialog(served.first());
+        QTRY_COMPARE_WITH_TIMEOUT(m_session->currentDialogId(), served.first(), 5000);
+        QCOMPARE(m_session->current(), oldest); // the same conversation, with its data and where it was
+        QCOMPARE(oldest->viewState().value(u"atNewest"_s).toBool(), false);
+        QVERIFY(live(served.first()));
+        QVERIFY(!live(served.at(1)));
+        QVERIFY(!live(served.at(2)));
+        QVERIFY(live(served.at(3)));
+        QCOMPARE(open->rowCount(), 10);
+    }
+
     void aTransferHandsTheDialogToAColleague()
     {
         Conversation *c = acceptCustomerMessage(u"I need returns"_s);

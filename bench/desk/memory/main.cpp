@@ -31,9 +31,11 @@ Failure openAndPage(DeskUnderTest &desk, qint64 dialogId, int expected)
 {
     Session *session = desk.session();
     session->openDialog(dialogId);
-    era::desk::Conversation *c = session->current();
+    // Made inside openDialog; shown (current) once its first page is there.
+    era::desk::Conversation *c = session->workspace()->conversation(dialogId);
     era::desk::MessageListModel *m = c->messages();
-    if (!waitUntil([c, m] { return !c->loading() && m->rowCount() > 0; }, 10000))
+    if (!waitUntil([session, c, m] { return !c->loading() && m->rowCount() > 0 && session->current() == c; },
+                   10000))
         return {u"dialog %1: the first page did not come"_s.arg(dialogId)};
     while (m->hasMore()) {
         if (!m->loadingOlder())
