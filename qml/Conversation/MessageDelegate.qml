@@ -108,8 +108,10 @@ Item {
             height: root.kind === "system" ? systemText.implicitHeight + 12 : 0
             Label {
                 id: systemText
-                anchors.centerIn: parent
-                width: Math.min(implicitWidth, parent.width - 80)
+                // The full width less the margins, centred (a width from implicitWidth loops when it wraps).
+                anchors.verticalCenter: parent.verticalCenter
+                x: 40
+                width: parent.width - 80
                 horizontalAlignment: Text.AlignHCenter
                 wrapMode: Text.Wrap
                 text: root.text
