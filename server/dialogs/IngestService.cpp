@@ -41,9 +41,8 @@ Result<SubscriberRecord> upsertSubscriber(WriteTx &tx, qint64 channelId, const c
         r->at(0, 0).toLongLong(), channelId, p.externalId, name, p.username, p.language, p.extra};
 }
 
-// The subscriber's open dialog in this channel, or a new one waiting for the router.
-Result<std::pair<DialogRecord, bool>> openDialog(WriteTx &tx, qint64 channelId, qint64 subscriberId,
-                                                 const QString &chatId, qint64 at)
+// The subscriber's open dialog in this channel, if there is one.
+Result<std::optional<DialogRecord>> findOpenDialog(WriteTx &tx, qint64 channelId, qint64 subscriberId)
 {
     auto r =
         tx.exec(u"SELECT "_s + records::dialogColumns +
@@ -51,8 +50,15 @@ Result<std::pair<DialogRecord, bool>> openDialog(WriteTx &tx, qint64 channelId, 
                 {channelId, subscriberId});
     if (!r)
         return r.error();
-    if (!r->isEmpty())
-        return std::pair{records::dialogFrom(r->rows.at(0)), false};
+    if (r->isEmpty())
+        return std::optional<DialogRecord>();
+    return std::optional<DialogRecord>(records::dialogFrom(r->rows.at(0)));
+}
+
+// A new dialog of the subscriber, waiting for the router.
+Result<DialogRecord> createDialog(WriteTx &tx, qint64 channelId, qint64 subscriberId, const QString &chatId,
+                                  qint64 at)
+{
     auto created =
         tx.exec(u"INSERT INTO dialogs (channel_id, subscriber_id, external_chat_id, state, opened_at, "
                 "last_message_at) VALUES ($1, $2, $3, 'waiting', $4, $4) RETURNING "_s +
@@ -60,7 +66,7 @@ Result<std::pair<DialogRecord, bool>> openDialog(WriteTx &tx, qint64 channelId, 
                 {channelId, subscriberId, chatId, at});
     if (!created)
         return created.error();
-    return std::pair{records::dialogFrom(created->rows.at(0)), true};
+    return records::dialogFrom(created->rows.at(0));
 }
 
 // Our message for a provider message id in this channel, if we have it.
@@ -105,20 +111,31 @@ class Ingest {
 public:
     Ingest(WriteTx &tx, qint64 channelId) : m_tx(tx), m_channelId(channelId) {}
 
+    // Three statements wait for their answer when the subscriber has an open dialog (the subscriber's
+    // upsert before this, the dialog's lookup, the insert that also finds a provider's retry); the dialog's
+    // update goes out with the next statement. Round trips are what a message costs on PostgreSQL.
     Status message(const InboundEvent &e, const SubscriberRecord &sub, IngestService::Outcome &out)
     {
-        auto dup = byExternalId(m_tx, m_channelId, e.externalMessageId);
-        if (!dup)
-            return dup.error();
-        if (dup->has_value()) {
-            ++out.duplicates; // a provider's retry: acknowledged and dropped
-            return ok();
-        }
         const qint64 at = msOf(e.at);
-        auto dialog = openDialog(m_tx, m_channelId, sub.id, e.externalChatId, at);
-        if (!dialog)
-            return dialog.error();
-        auto &[d, opened] = *dialog;
+        auto open = findOpenDialog(m_tx, m_channelId, sub.id);
+        if (!open)
+            return open.error();
+        const bool opened = !open->has_value();
+        if (opened) {
+            // A retry of a message whose dialog has ended since must not open a new one.
+            auto dup = byExternalId(m_tx, m_channelId, e.externalMessageId);
+            if (!dup)
+                return dup.error();
+            if (dup->has_value()) {
+                ++out.duplicates; // a provider's retry: acknowledged and dropped
+                return ok();
+            }
+            auto created = createDialog(m_tx, m_channelId, sub.id, e.externalChatId, at);
+            if (!created)
+                return created.error();
+            *open = *created;
+        }
+        DialogRecord &d = **open;
 
         content::Content c = e.content;
         qint64 replyTo = 0;
@@ -132,10 +149,12 @@ public:
                 content::ReplyTo{q.id, q.author == u"subscriber:%1"_s.arg(sub.id) ? sub.name : QString(),
                                  q.content.kind(), content::plainPreview(q.content, 80)};
         }
+        // A provider's retry of a message we have conflicts on its id and inserts nothing.
         auto r = m_tx.exec(
             u"INSERT INTO messages (dialog_id, channel_id, direction, author, external_id, content, "
             "reply_to, status, created_at, edited_at) VALUES ($1, $2, 'in', $3, $4, $5, $6, "
-            "'received', $7, $8) RETURNING "_s +
+            "'received', $7, $8) ON CONFLICT (channel_id, external_id) WHERE external_id IS NOT NULL "
+            "DO NOTHING RETURNING "_s +
                 records::messageColumns,
             {d.id, m_channelId, u"subscriber:%1"_s.arg(sub.id),
              e.externalMessageId.isEmpty() ? QVariant() : QVariant(e.externalMessageId),
@@ -143,13 +162,21 @@ public:
              c.editedAt ? QVariant(c.editedAt->toMSecsSinceEpoch()) : QVariant()});
         if (!r)
             return r.error();
+        if (r->isEmpty()) {
+            ++out.duplicates; // a provider's retry: acknowledged and dropped
+            return ok();
+        }
         auto m = records::messageFrom(r->rows.at(0));
         if (!m)
             return m.error();
         if (Status s = records::linkFiles(m_tx.connection(), m->id, c); !s)
             return s.error();
-        if (auto u = m_tx.exec(u"UPDATE dialogs SET last_message_at = $2 WHERE id = $1"_s, {d.id, at}); !u)
-            return u.error();
+        if (!opened) {
+            if (Status s = m_tx.connection().execDeferred(
+                    u"UPDATE dialogs SET last_message_at = $2 WHERE id = $1"_s, {d.id, at});
+                !s)
+                return s;
+        }
         d.lastMessageAt = at;
         if (opened) {
             out.openedDialogs.append(d.id);

@@ -136,10 +136,24 @@ private Q_SLOTS:
                 return r.error();
             return r->affected;
         }));
+        // A provider's retry of a message of the ended dialog opens nothing.
+        const auto retry = ingest({text(u"2"_s, u"two"_s)});
+        QCOMPARE(retry.duplicates, 1);
+        QVERIFY(retry.openedDialogs.isEmpty());
+        QCOMPARE(count(u"SELECT COUNT(*) FROM dialogs"_s), 1);
         const auto third = ingest({text(u"3"_s, u"three"_s)});
         QCOMPARE(third.openedDialogs.size(), 1);
         QCOMPARE(count(u"SELECT COUNT(*) FROM dialogs"_s), 2);
         QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers"_s), 1);
+        // In the open dialog, a retry of its first message is dropped too, and a new message moves its time.
+        InboundEvent later = text(u"4"_s, u"four"_s);
+        later.at = QDateTime::currentDateTimeUtc().addSecs(60);
+        const auto fourth = ingest({text(u"3"_s, u"three"_s), later});
+        QCOMPARE(fourth.stored, 1);
+        QCOMPARE(fourth.duplicates, 1);
+        QCOMPARE(count(u"SELECT last_message_at FROM dialogs WHERE state <> 'closed'"_s),
+                 later.at.toMSecsSinceEpoch());
+        QCOMPARE(count(u"SELECT COUNT(*) FROM messages"_s), 4);
     }
 
     void aReplyQuotesTheMessageItAnswers()
