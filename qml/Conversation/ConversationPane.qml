@@ -16,10 +16,12 @@ Rectangle {
     signal transferRequested()
     signal togglePanel()
 
+    // Opening a dialog I can write in puts the cursor in its composer.
     function focusComposer() {
-        if (composerLoader.item)
+        if (composerLoader.item && pane.isCurrent)
             composerLoader.item.textArea.forceActiveFocus()
     }
+    onIsCurrentChanged: focusComposer()
 
     ColumnLayout {
         anchors.fill: parent
@@ -303,6 +305,9 @@ Rectangle {
             Layout.fillWidth: true
             active: pane.conversation.canWrite
             visible: active
+            // Made after the messages are painted (the first frame of an opened dialog shows them sooner).
+            asynchronous: true
+            onLoaded: pane.focusComposer()
             sourceComponent: Composer {
                 conversation: pane.conversation
             }
