@@ -346,6 +346,13 @@ int DialogListModel::activeCount() const
     }));
 }
 
+int DialogListModel::mineCount() const
+{
+    return int(std::count_if(m_rows.begin(), m_rows.end(), [this](const DialogSummary &d) {
+        return d.section == DialogSummary::Section::Active && d.operatorId == m_me;
+    }));
+}
+
 void DialogListModel::changed()
 {
     int total = 0;

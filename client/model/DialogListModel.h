@@ -49,8 +49,10 @@ class DialogListModel : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     Q_PROPERTY(int unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
     Q_PROPERTY(int offeredCount READ offeredCount NOTIFY countChanged)
-    // Active dialogs served by me (a supervisor sees everyone's in the list).
+    // Active dialogs in the list (a supervisor sees everyone's there).
     Q_PROPERTY(int activeCount READ activeCount NOTIFY countChanged)
+    // Active dialogs served by me: my load, against my capacity.
+    Q_PROPERTY(int mineCount READ mineCount NOTIFY countChanged)
 public:
     enum Role {
         DialogIdRole = Qt::UserRole + 1, // qint64
@@ -75,7 +77,11 @@ public:
     Q_ENUM(Role)
 
     explicit DialogListModel(QObject *parent = nullptr);
-    void setMe(qint64 userId) { m_me = userId; }
+    void setMe(qint64 userId)
+    {
+        m_me = userId;
+        Q_EMIT countChanged();
+    }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role) const override;
@@ -96,6 +102,7 @@ public:
     int unreadTotal() const;
     int offeredCount() const;
     int activeCount() const;
+    int mineCount() const;
 
 Q_SIGNALS:
     void countChanged();

@@ -151,7 +151,7 @@ Rectangle {
                 font.weight: Font.DemiBold
             }
             Label {
-                text: Session.capacity > 0 ? qsTr("Dialogs: %1 of %2").arg(Session.dialogs.activeCount).arg(Session.capacity)
+                text: Session.capacity > 0 ? qsTr("Dialogs: %1 of %2").arg(Session.dialogs.mineCount).arg(Session.capacity)
                       : Session.user.role === "admin" ? qsTr("Administrator")
                       : Session.user.role === "supervisor" ? qsTr("Supervisor") : qsTr("Operator")
                 color: Theme.textMuted

@@ -389,6 +389,9 @@ private Q_SLOTS:
         QCOMPARE(model.unreadTotal(), 3);
         QCOMPARE(model.offeredCount(), 1);
         QCOMPARE(model.activeCount(), 2);
+        QCOMPARE(model.mineCount(), 0); // both are operator 3's, as a supervisor sees them
+        model.setMe(3);
+        QCOMPARE(model.mineCount(), 2);
         QCOMPARE(role(model, 1, DialogListModel::LastMessageRole).toString(), u"Hi from 2"_s);
         QCOMPARE(role(model, 1, DialogListModel::InitialsRole).toString(), u"C2"_s);
         QCOMPARE(role(model, 1, DialogListModel::ChannelKindRole).toString(), u"telegram"_s);

@@ -133,6 +133,7 @@ private Q_SLOTS:
         QCOMPARE(c->subscriber().value(u"username"_s).toString(), u"maria_i"_s);
         QCOMPARE(m_session->offers()->rowCount(), 0);
         QCOMPARE(m_session->dialogs()->activeCount(), 1);
+        QCOMPARE(m_session->dialogs()->mineCount(), 1);
 
         QVERIFY(c->send(u"Добрый день! Заказ уже в пути."_s));
         QTRY_COMPARE_WITH_TIMEOUT(m_side.sentTexts(), QStringList{u"Добрый день! Заказ уже в пути."_s},
@@ -522,6 +523,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(petr->dialogs()->rowOf(c->dialogId()) >= 0, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(!notice.isEmpty(), 5000);
         QVERIFY(!c->canWrite());
+        QCOMPARE(m_session->dialogs()->mineCount(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(petr->dialogs()->mineCount(), 1, 5000);
 
         // Petr sends it on to a queue.
         petr->openDialog(c->dialogId());
