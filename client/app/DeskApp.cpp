@@ -16,6 +16,7 @@
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QStandardPaths>
+#include <QSystemTrayIcon>
 #include <QTextStream>
 
 using namespace Qt::StringLiterals;
@@ -58,8 +59,12 @@ DeskApp::DeskApp(Options options, QObject *parent)
             connect(m_tray.get(), &TrayIcon::presenceRequested, m_session.get(), &Session::setPresence);
             connect(m_tray.get(), &TrayIcon::showRequested, m_session.get(), &Session::raiseRequested);
             connect(m_tray.get(), &TrayIcon::quitRequested, qApp, &QCoreApplication::quit);
+            m_session->setTrayAvailable(true);
         }
     }
+    applyClosePolicy();
+    connect(m_session->settings(), &DeskSettings::changed, this, &DeskApp::applyClosePolicy);
+    connect(m_session.get(), &Session::trayAvailableChanged, this, &DeskApp::applyClosePolicy);
     QGuiApplication::setWindowIcon(QIcon(QPixmap::fromImage(TrayIcon::badgeImage(0, false, 128))));
 }
 
@@ -105,11 +110,33 @@ bool DeskApp::load()
         return false;
     if (qEnvironmentVariableIsSet("ERA_DESK_REPORT_READY"))
         reportWhenUsable();
+    // The first time the window is closed to the tray, the tray says where the desk went.
+    if (auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().value(0))) {
+        connect(window, &QWindow::visibleChanged, this, [this](bool visible) {
+            if (visible || m_toldAboutTray || !keepsRunningWhenClosed() || !m_tray)
+                return;
+            m_toldAboutTray = true;
+            m_tray->tray()->showMessage(tr("ERA Desk is still running"),
+                                        tr("New dialogs and messages are announced here. Quit from this "
+                                           "icon's menu."),
+                                        QSystemTrayIcon::Information, 6000);
+        });
+    }
     if (!m_options.server.isEmpty() && !m_options.login.isEmpty())
         m_session->login(m_options.server, m_options.login, m_options.password, m_options.remember);
     else
         m_session->restore();
     return true;
+}
+
+bool DeskApp::keepsRunningWhenClosed() const
+{
+    return m_session->trayAvailable() && m_session->settings()->closeToTray();
+}
+
+void DeskApp::applyClosePolicy()
+{
+    QGuiApplication::setQuitOnLastWindowClosed(!keepsRunningWhenClosed());
 }
 
 void DeskApp::reportWhenUsable()

@@ -40,8 +40,13 @@ public:
     Session *session() const { return m_session.get(); }
     QQmlApplicationEngine *engine() const { return m_engine.get(); }
 
+    // Whether closing the window leaves the desk running in the tray: there is a tray icon and the user
+    // did not turn it off in Settings.
+    bool keepsRunningWhenClosed() const;
+
 private:
     void reportWhenUsable();
+    void applyClosePolicy();
 
     Options m_options;
     std::unique_ptr<Session> m_session;
@@ -50,6 +55,7 @@ private:
     std::unique_ptr<SoundPlayer> m_sounds;
     Translations m_translations;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
+    bool m_toldAboutTray = false;
 };
 
 } // namespace era::desk

@@ -97,6 +97,16 @@ void DeskSettings::setNotificationsEnabled(bool enabled)
     put(u"notify/desktop"_s, enabled);
 }
 
+bool DeskSettings::closeToTray() const
+{
+    return m_store->value(u"ui/close_to_tray"_s, true).toBool();
+}
+
+void DeskSettings::setCloseToTray(bool enabled)
+{
+    put(u"ui/close_to_tray"_s, enabled);
+}
+
 bool DeskSettings::plaintextTokenAllowed() const
 {
     return m_store->value(u"security/plaintext_token"_s, false).toBool();

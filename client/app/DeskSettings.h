@@ -22,6 +22,8 @@ class DeskSettings : public QObject {
     Q_PROPERTY(bool soundsEnabled READ soundsEnabled WRITE setSoundsEnabled NOTIFY changed)
     Q_PROPERTY(
         bool notificationsEnabled READ notificationsEnabled WRITE setNotificationsEnabled NOTIFY changed)
+    // Closing the window leaves the desk running in the system tray (when there is one).
+    Q_PROPERTY(bool closeToTray READ closeToTray WRITE setCloseToTray NOTIFY changed)
     Q_PROPERTY(bool plaintextTokenAllowed READ plaintextTokenAllowed WRITE setPlaintextTokenAllowed NOTIFY
                    plaintextTokenAllowedChanged)
     Q_PROPERTY(QString recentEmoji READ recentEmoji NOTIFY changed)
@@ -44,6 +46,8 @@ public:
     void setSoundsEnabled(bool enabled);
     bool notificationsEnabled() const;
     void setNotificationsEnabled(bool enabled);
+    bool closeToTray() const;
+    void setCloseToTray(bool enabled);
     bool plaintextTokenAllowed() const;
     void setPlaintextTokenAllowed(bool allowed);
     // The last emoji used, most recent first, as one string of emoji separated by spaces.

@@ -432,6 +432,14 @@ void Session::command(const QString &name, const QJsonObject &args, const QStrin
     });
 }
 
+void Session::setTrayAvailable(bool available)
+{
+    if (available == m_trayAvailable)
+        return;
+    m_trayAvailable = available;
+    Q_EMIT trayAvailableChanged();
+}
+
 void Session::setPresence(const QString &presence)
 {
     if (presence != u"online"_s && presence != u"away"_s && presence != u"offline"_s)

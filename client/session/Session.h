@@ -61,6 +61,8 @@ class Session : public QObject {
     Q_PROPERTY(era::desk::FileTransfers *files READ files CONSTANT)
     // The emoji offered for a one-click reaction under a message.
     Q_PROPERTY(QStringList quickReactions READ quickReactions CONSTANT)
+    // The desk has an icon in the system tray (so closing the window can leave it running there).
+    Q_PROPERTY(bool trayAvailable READ trayAvailable NOTIFY trayAvailableChanged)
 public:
     enum class State {
         LoggedOut,    // the login page
@@ -98,6 +100,8 @@ public:
     Conversation *current() const { return m_current; }
     qint64 currentDialogId() const { return m_current ? m_current->dialogId() : 0; }
     DeskSettings *settings() { return m_settings.get(); }
+    bool trayAvailable() const { return m_trayAvailable; }
+    void setTrayAvailable(bool available);
     Notifier *notifier() { return m_notifier.get(); }
     FileTransfers *files() { return m_files.get(); }
     QStringList quickReactions() const;
@@ -142,6 +146,7 @@ Q_SIGNALS:
     void unsentCountChanged();
     void nowChanged();
     void currentChanged();
+    void trayAvailableChanged();
     // For a short message at the bottom of the window.
     void notice(const QString &text);
     // Bring the window to the front (a notification or the tray was clicked).
@@ -185,6 +190,7 @@ private:
     QDateTime m_now;
     QTimer m_clock;
     QString m_lastDisconnect;
+    bool m_trayAvailable = false;
 };
 
 } // namespace era::desk

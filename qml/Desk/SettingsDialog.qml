@@ -58,6 +58,13 @@ Popup {
             checked: Session.settings.soundsEnabled
             onToggled: Session.settings.soundsEnabled = checked
         }
+        Switch {
+            objectName: "closeToTraySwitch"
+            visible: Session.trayAvailable
+            text: qsTr("Keep running in the tray when the window is closed")
+            checked: Session.settings.closeToTray
+            onToggled: Session.settings.closeToTray = checked
+        }
         Rectangle { Layout.fillWidth: true; height: 1; color: Theme.divider }
         Switch {
             id: plaintext

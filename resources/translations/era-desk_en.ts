@@ -60,12 +60,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Send (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Send files</source>
         <translation type="unfinished"></translation>
     </message>
@@ -81,7 +81,7 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../qml/Conversation/ConversationPane.qml" line="+62"/>
+        <location filename="../../qml/Conversation/ConversationPane.qml" line="+64"/>
         <source>In progress</source>
         <translation type="unfinished"></translation>
     </message>
@@ -151,17 +151,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+65"/>
         <source>The beginning of the dialog</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+88"/>
         <source>Drop files to send them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>This dialog is finished. The customer&apos;s next message opens a new one.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -205,7 +205,7 @@
 <context>
     <name>DialogListModel</name>
     <message>
-        <location filename="../../client/model/DialogListModel.cpp" line="+37"/>
+        <location filename="../../client/model/DialogListModel.cpp" line="+39"/>
         <source>Offered to you</source>
         <translation type="unfinished"></translation>
     </message>
@@ -225,7 +225,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+122"/>
         <source>Customer</source>
         <translation type="unfinished"></translation>
     </message>
@@ -256,37 +256,37 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Gestures and people</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Hearts and symbols</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Animals and nature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Food and drink</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Activities and travel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Objects</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Flags</source>
         <translation type="unfinished"></translation>
     </message>
@@ -463,7 +463,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+176"/>
+        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+185"/>
         <source>Not delivered: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -582,6 +582,11 @@
     <message>
         <location line="+5"/>
         <source>Sounds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Keep running in the tray when the window is closed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -987,7 +992,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+193"/>
         <source>The reaction did not reach the customer: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -999,6 +1004,19 @@
     <message>
         <location line="+36"/>
         <source>Cannot keep the pasted image in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>era::desk::DeskApp</name>
+    <message>
+        <location filename="../../client/app/DeskApp.cpp" line="+119"/>
+        <source>ERA Desk is still running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New dialogs and messages are announced here. Quit from this icon&apos;s menu.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1085,7 +1103,7 @@ Accept within %n s</numerusform>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Your session has expired. Please log in again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1100,7 +1118,7 @@ Accept within %n s</numerusform>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+82"/>
         <source>The dialog with %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1176,7 +1194,7 @@ Accept within %n s</numerusform>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>No keychain answered; your login is kept in a plain file, as you allowed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1191,7 +1209,7 @@ Accept within %n s</numerusform>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+101"/>
         <source>the offer is no longer yours</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1201,12 +1219,12 @@ Accept within %n s</numerusform>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+27"/>
         <source>Could not change your status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+63"/>
         <source>Could not accept the dialog</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1300,7 +1318,7 @@ Accept within %n s</numerusform>
 <context>
     <name>era::desk::Workspace</name>
     <message>
-        <location filename="../../client/session/Workspace.cpp" line="+256"/>
+        <location filename="../../client/session/Workspace.cpp" line="+272"/>
         <location line="+3"/>
         <location line="+221"/>
         <source>Customer</source>

@@ -60,12 +60,12 @@
         <translation>Эмодзи</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Send (Enter)</source>
         <translation>Отправить (Enter)</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Send files</source>
         <translation>Отправить файлы</translation>
     </message>
@@ -81,7 +81,7 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../qml/Conversation/ConversationPane.qml" line="+62"/>
+        <location filename="../../qml/Conversation/ConversationPane.qml" line="+64"/>
         <source>In progress</source>
         <translation>В работе</translation>
     </message>
@@ -151,17 +151,17 @@
         <translation>Принять</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+65"/>
         <source>The beginning of the dialog</source>
         <translation>Начало диалога</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+88"/>
         <source>Drop files to send them</source>
         <translation>Перетащите файлы сюда, чтобы отправить их</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+41"/>
         <source>This dialog is finished. The customer&apos;s next message opens a new one.</source>
         <translation>Диалог завершён. Следующее сообщение клиента откроет новый.</translation>
     </message>
@@ -205,7 +205,7 @@
 <context>
     <name>DialogListModel</name>
     <message>
-        <location filename="../../client/model/DialogListModel.cpp" line="+37"/>
+        <location filename="../../client/model/DialogListModel.cpp" line="+39"/>
         <source>Offered to you</source>
         <translation>Предложены вам</translation>
     </message>
@@ -225,7 +225,7 @@
         <translation>Завершённые</translation>
     </message>
     <message>
-        <location line="+136"/>
+        <location line="+122"/>
         <source>Customer</source>
         <translation>Клиент</translation>
     </message>
@@ -256,37 +256,37 @@
         <translation>Смайлики</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Gestures and people</source>
         <translation>Жесты и люди</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Hearts and symbols</source>
         <translation>Сердечки и символы</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Animals and nature</source>
         <translation>Животные и природа</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Food and drink</source>
         <translation>Еда и напитки</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Activities and travel</source>
         <translation>Занятия и путешествия</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Objects</source>
         <translation>Предметы</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Flags</source>
         <translation>Флаги</translation>
     </message>
@@ -463,7 +463,7 @@
 <context>
     <name>MessageDelegate</name>
     <message>
-        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+176"/>
+        <location filename="../../qml/Conversation/MessageDelegate.qml" line="+185"/>
         <source>Not delivered: %1</source>
         <translation>Не доставлено: %1</translation>
     </message>
@@ -583,6 +583,11 @@
         <location line="+5"/>
         <source>Sounds</source>
         <translation>Звуки</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Оставаться в трее, когда окно закрыто</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -989,7 +994,7 @@
         <translation>нет</translation>
     </message>
     <message>
-        <location line="+189"/>
+        <location line="+193"/>
         <source>The reaction did not reach the customer: %1</source>
         <translation>Реакция не дошла до клиента: %1</translation>
     </message>
@@ -1002,6 +1007,19 @@
         <location line="+36"/>
         <source>Cannot keep the pasted image in %1</source>
         <translation>Не удалось сохранить вставленное изображение в %1</translation>
+    </message>
+</context>
+<context>
+    <name>era::desk::DeskApp</name>
+    <message>
+        <location filename="../../client/app/DeskApp.cpp" line="+119"/>
+        <source>ERA Desk is still running</source>
+        <translation>ERA Desk продолжает работать</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New dialogs and messages are announced here. Quit from this icon&apos;s menu.</source>
+        <translation>Новые диалоги и сообщения появятся здесь. Выйти можно из меню этого значка.</translation>
     </message>
 </context>
 <context>
@@ -1090,7 +1108,7 @@ Accept within %n s</source>
         <translation>Данные входа хранятся в обычном файле, как вы разрешили.</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+44"/>
         <source>Your session has expired. Please log in again.</source>
         <translation>Срок действия сессии истёк. Войдите снова.</translation>
     </message>
@@ -1105,7 +1123,7 @@ Accept within %n s</source>
         <translation>Сессия завершена (%1). Войдите снова.</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+82"/>
         <source>The dialog with %1: %2</source>
         <translation>Диалог с клиентом %1: %2</translation>
     </message>
@@ -1183,7 +1201,7 @@ Accept within %n s</source>
         <translation>Не удалось установить защищённое соединение с %1: %2</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>No keychain answered; your login is kept in a plain file, as you allowed.</source>
         <translation>Хранилище паролей не ответило; данные входа хранятся в обычном файле, как вы разрешили.</translation>
     </message>
@@ -1198,7 +1216,7 @@ Accept within %n s</source>
         <translation>Хранилище паролей не ответило (%1); войдите в систему.</translation>
     </message>
     <message>
-        <location line="+100"/>
+        <location line="+101"/>
         <source>the offer is no longer yours</source>
         <translation>диалог больше не предложен вам</translation>
     </message>
@@ -1208,12 +1226,12 @@ Accept within %n s</source>
         <translation>нет подключения к серверу</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+27"/>
         <source>Could not change your status</source>
         <translation>Не удалось сменить статус</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+63"/>
         <source>Could not accept the dialog</source>
         <translation>Не удалось принять диалог</translation>
     </message>
@@ -1309,7 +1327,7 @@ Accept within %n s</source>
 <context>
     <name>era::desk::Workspace</name>
     <message>
-        <location filename="../../client/session/Workspace.cpp" line="+256"/>
+        <location filename="../../client/session/Workspace.cpp" line="+272"/>
         <location line="+3"/>
         <location line="+221"/>
         <source>Customer</source>

@@ -232,6 +232,24 @@ private Q_SLOTS:
         QVERIFY(!item(u"composerInput"_s) || session->currentDialogId() != dialog);
     }
 
+    void closingTheWindowLeavesTheDeskInTheTrayOnlyWhenThereIsOne()
+    {
+        // No tray here (offscreen): closing the window quits, as the setting's switch is not even shown.
+        QVERIFY(!m_desk->session()->trayAvailable());
+        QVERIFY(!m_desk->keepsRunningWhenClosed());
+        QVERIFY(QGuiApplication::quitOnLastWindowClosed());
+        // With a tray the setting decides (on by default), and turning it off makes closing quit again.
+        m_desk->session()->setTrayAvailable(true);
+        QVERIFY(m_desk->session()->settings()->closeToTray());
+        QVERIFY(m_desk->keepsRunningWhenClosed());
+        QVERIFY(!QGuiApplication::quitOnLastWindowClosed());
+        m_desk->session()->settings()->setCloseToTray(false);
+        QVERIFY(QGuiApplication::quitOnLastWindowClosed());
+        m_desk->session()->settings()->setCloseToTray(true);
+        m_desk->session()->setTrayAvailable(false);
+        QVERIFY(QGuiApplication::quitOnLastWindowClosed());
+    }
+
     void aServerKilledMidConversationLosesNothing()
     {
         Session *session = m_desk->session();
