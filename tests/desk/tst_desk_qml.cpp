@@ -8,12 +8,44 @@
 #include "session/SendQueue.h"
 #include "session/Session.h"
 
+#include <QDateTime>
+#include <QJsonObject>
 #include <QQmlContext>
 #include <QQmlEngine>
 #include <QTemporaryDir>
 #include <QtQuickTest>
 
 using namespace Qt::StringLiterals;
+
+// What a test may put into the test conversation.
+class TestData : public QObject {
+    Q_OBJECT
+public:
+    explicit TestData(era::desk::Conversation *conversation) : m_conversation(conversation) {}
+    // Replaces the conversation's messages with `count` texts from the customer, newest ("message
+    // count-1") first.
+    Q_INVOKABLE void fillMessages(int count)
+    {
+        QList<era::desk::DeskMessage> newestFirst;
+        const QDateTime start = QDateTime::currentDateTimeUtc().addSecs(-count);
+        for (int i = count - 1; i >= 0; --i) {
+            const QJsonObject json{
+                {u"id"_s, i + 1},
+                {u"dialog_id"_s, m_conversation->dialogId()},
+                {u"direction"_s, u"in"_s},
+                {u"author"_s, u"subscriber:7"_s},
+                {u"content"_s, QJsonObject{{u"kind"_s, u"text"_s}, {u"text"_s, u"message %1"_s.arg(i)}}},
+                {u"status"_s, u"received"_s},
+                {u"created_at"_s, start.addSecs(i).toString(Qt::ISODateWithMs)}};
+            if (auto m = era::desk::DeskMessage::fromJson(json))
+                newestFirst.append(*m);
+        }
+        m_conversation->messages()->resetStored(newestFirst, false);
+    }
+
+private:
+    era::desk::Conversation *m_conversation;
+};
 
 class DeskQmlSetup : public QObject {
     Q_OBJECT
@@ -40,15 +72,18 @@ public Q_SLOTS:
         // What the composer hands to the queue shows in the conversation at once, as in the desk.
         connect(m_queue.get(), &era::desk::SendQueue::changed, m_conversation.get(),
                 &era::desk::Conversation::applyOutgoing);
+        m_data = std::make_unique<TestData>(m_conversation.get());
     }
     void qmlEngineAvailable(QQmlEngine *engine)
     {
         engine->addImportPath(u"qrc:/"_s);
         engine->rootContext()->setContextProperty(u"testConversation"_s, m_conversation.get());
         engine->rootContext()->setContextProperty(u"testSends"_s, m_queue.get());
+        engine->rootContext()->setContextProperty(u"testData"_s, m_data.get());
     }
     void cleanupTestCase()
     {
+        m_data.reset();
         m_conversation.reset();
         m_queue.reset();
         m_session.reset();
@@ -62,6 +97,7 @@ private:
     std::unique_ptr<era::desk::RestClient> m_rest;
     std::unique_ptr<era::desk::SendQueue> m_queue;
     std::unique_ptr<era::desk::Conversation> m_conversation;
+    std::unique_ptr<TestData> m_data;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(tst_desk_qml, DeskQmlSetup)
