@@ -4,7 +4,9 @@
 #include "dialogs/Records.h"
 #include "storage/Database.h"
 
+#include <QHash>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QPointer>
 #include <era/content/ContentJson.h>
 #include <era/content/Preview.h>
@@ -22,23 +24,84 @@ qint64 msOf(const QDateTime &at)
     return at.isValid() ? at.toMSecsSinceEpoch() : nowMs();
 }
 
-Result<SubscriberRecord> upsertSubscriber(WriteTx &tx, qint64 channelId, const channels::SubscriberProfile &p)
+// The subscriber as the provider describes them now (without the id).
+SubscriberRecord described(qint64 channelId, const channels::SubscriberProfile &p)
 {
     QString name = p.name.trimmed();
     if (name.isEmpty())
         name = p.username.isEmpty() ? p.externalId : p.username;
-    const QString profile = QString::fromUtf8(QJsonDocument(p.extra).toJson(QJsonDocument::Compact));
+    return SubscriberRecord{0, channelId, p.externalId, name, p.username, p.language, p.extra};
+}
+
+bool sameProfile(const SubscriberRecord &a, const SubscriberRecord &b)
+{
+    return a.name == b.name && a.username == b.username && a.language == b.language && a.profile == b.profile;
+}
+
+} // namespace
+
+// Subscribers as last committed, so that a message from a customer whose profile has not changed does not
+// rewrite their row: one statement and one row version less per message. Filled after a commit only, and
+// subscribers are never deleted, so an id found here exists. Read on the writer thread, filled on the
+// service's: hence the lock. Bounded: when full it starts again empty.
+class SubscriberCache {
+public:
+    std::optional<SubscriberRecord> find(const SubscriberRecord &now) const
+    {
+        const QMutexLocker lock(&m_mutex);
+        const auto it = m_byKey.constFind(keyOf(now));
+        if (it == m_byKey.constEnd() || !sameProfile(*it, now))
+            return std::nullopt;
+        return *it;
+    }
+    void remember(const QList<SubscriberRecord> &stored)
+    {
+        const QMutexLocker lock(&m_mutex);
+        if (m_byKey.size() + stored.size() > MaxEntries)
+            m_byKey.clear();
+        for (const SubscriberRecord &s : stored)
+            m_byKey.insert(keyOf(s), s);
+    }
+
+private:
+    static constexpr qsizetype MaxEntries = 100000;
+    static QString keyOf(const SubscriberRecord &s)
+    {
+        return QString::number(s.channelId) + u'/' + s.externalId;
+    }
+
+    mutable QMutex m_mutex;
+    QHash<QString, SubscriberRecord> m_byKey;
+};
+
+namespace {
+
+// The subscriber's row, inserted or brought up to date with what the provider says; not written when it
+// already says that. `stored` collects the rows written, for the cache once they are committed.
+Result<SubscriberRecord> upsertSubscriber(WriteTx &tx, const SubscriberCache &cache, qint64 channelId,
+                                          const channels::SubscriberProfile &p,
+                                          QList<SubscriberRecord> &stored)
+{
+    SubscriberRecord s = described(channelId, p);
+    if (auto known = cache.find(s))
+        return *known;
+    for (const SubscriberRecord &earlier : std::as_const(stored)) { // an earlier event of this delivery
+        if (earlier.externalId == s.externalId && sameProfile(earlier, s))
+            return earlier;
+    }
+    const QString profile = QString::fromUtf8(QJsonDocument(s.profile).toJson(QJsonDocument::Compact));
     auto r =
         tx.exec(u"INSERT INTO subscribers (channel_id, external_id, name, username, language, profile, "
                 "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
                 "ON CONFLICT (channel_id, external_id) DO UPDATE SET name = excluded.name, "
                 "username = excluded.username, language = excluded.language, profile = excluded.profile, "
                 "updated_at = excluded.updated_at RETURNING id"_s,
-                {channelId, p.externalId, name, p.username, p.language, profile, nowMs()});
+                {channelId, s.externalId, s.name, s.username, s.language, profile, nowMs()});
     if (!r)
         return r.error();
-    return SubscriberRecord{
-        r->at(0, 0).toLongLong(), channelId, p.externalId, name, p.username, p.language, p.extra};
+    s.id = r->at(0, 0).toLongLong();
+    stored.append(s);
+    return s;
 }
 
 // The subscriber's open dialog in this channel, if there is one.
@@ -259,21 +322,30 @@ private:
 
 } // namespace
 
-IngestService::IngestService(storage::Database &db, QObject *parent) : QObject(parent), m_db(db) {}
+IngestService::IngestService(storage::Database &db, QObject *parent)
+    : QObject(parent), m_db(db), m_subscribers(std::make_shared<SubscriberCache>())
+{}
+
+IngestService::~IngestService() = default;
 
 void IngestService::ingest(qint64 channelId, const QList<InboundEvent> &events, const QString &cursor,
                            QObject *context, std::function<void(Result<Outcome>)> done)
 {
     QPointer<IngestService> self(this);
-    m_db.write<Outcome>(
+    struct Written {
+        Outcome out;
+        QList<SubscriberRecord> subscribers; // rows written, for the cache
+    };
+    m_db.write<Written>(
         context,
-        [channelId, events, cursor](WriteTx &tx) -> Result<Outcome> {
-            Outcome out;
+        [channelId, events, cursor, cache = m_subscribers](WriteTx &tx) -> Result<Written> {
+            Written written;
+            Outcome &out = written.out;
             Ingest ingest(tx, channelId);
             for (const InboundEvent &e : events) {
                 if (e.from.externalId.isEmpty() || e.externalChatId.isEmpty())
                     return Error{u"bad_event"_s, u"an inbound event without a sender or chat"_s};
-                auto sub = upsertSubscriber(tx, channelId, e.from);
+                auto sub = upsertSubscriber(tx, *cache, channelId, e.from, written.subscribers);
                 if (!sub)
                     return sub.error();
                 Status s = e.type == InboundEvent::Type::Message ? ingest.message(e, *sub, out)
@@ -289,16 +361,21 @@ void IngestService::ingest(qint64 channelId, const QList<InboundEvent> &events, 
                 if (!r)
                     return r.error();
             }
-            return out;
+            return written;
         },
-        [self, channelId, done](Result<Outcome> r) {
-            if (r && self) {
-                for (qint64 id : r->openedDialogs)
+        [self, channelId, done, cache = m_subscribers](Result<Written> r) {
+            if (!r) {
+                done(r.error());
+                return;
+            }
+            cache->remember(r->subscribers);
+            if (self) {
+                for (qint64 id : r->out.openedDialogs)
                     Q_EMIT self->dialogOpened(id, channelId);
-                for (qint64 id : r->pendingMedia)
+                for (qint64 id : r->out.pendingMedia)
                     Q_EMIT self->mediaPending(id);
             }
-            done(r);
+            done(r->out);
         });
 }
 

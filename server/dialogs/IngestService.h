@@ -4,12 +4,15 @@
 #include "core/Result.h"
 
 #include <QObject>
+#include <memory>
 
 namespace era::storage {
 class Database;
 }
 
 namespace era::dialogs {
+
+class SubscriberCache;
 
 // Turns what connectors receive into stored subscribers, dialogs and messages: one transaction per delivery,
 // deduplicated on the provider's message ids, with the connector's resume cursor stored in the same
@@ -18,6 +21,7 @@ class IngestService : public QObject {
     Q_OBJECT
 public:
     explicit IngestService(storage::Database &db, QObject *parent = nullptr);
+    ~IngestService() override;
 
     struct Outcome {
         int stored = 0;
@@ -45,6 +49,7 @@ Q_SIGNALS:
 
 private:
     storage::Database &m_db;
+    std::shared_ptr<SubscriberCache> m_subscribers; // shared with the write jobs on the writer thread
 };
 
 } // namespace era::dialogs

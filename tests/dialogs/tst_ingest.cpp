@@ -227,6 +227,39 @@ private Q_SLOTS:
         QCOMPARE(count(u"SELECT COUNT(*) FROM messages"_s), 1);
     }
 
+    void theSubscriberIsRewrittenOnlyWhenTheProviderSaysSomethingNew()
+    {
+        ingest({text(u"60"_s, u"one"_s)});
+        const QString firstUpdate = scalar(u"SELECT updated_at FROM subscribers"_s);
+        QTest::qWait(5);
+        ingest({text(u"61"_s, u"two"_s), text(u"62"_s, u"three"_s)});
+        QCOMPARE(scalar(u"SELECT updated_at FROM subscribers"_s), firstUpdate); // the same profile
+        InboundEvent renamed = text(u"63"_s, u"four"_s);
+        renamed.from.name = u"Ivan P."_s;
+        renamed.from.language = u"en"_s;
+        QCOMPARE(ingest({renamed}).stored, 1);
+        QCOMPARE(scalar(u"SELECT name FROM subscribers"_s), u"Ivan P."_s);
+        QCOMPARE(scalar(u"SELECT language FROM subscribers"_s), u"en"_s);
+        QVERIFY(scalar(u"SELECT updated_at FROM subscribers"_s).toLongLong() > firstUpdate.toLongLong());
+        // The old name again is news too (what the service remembers follows what was committed).
+        QCOMPARE(ingest({text(u"64"_s, u"five"_s)}).stored, 1);
+        QCOMPARE(scalar(u"SELECT name FROM subscribers"_s), u"Ivan Petrov"_s);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers"_s), 1);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM messages"_s), 5);
+    }
+
+    void aNewSubscriberOfARefusedDeliveryIsCreatedWithTheNextOne()
+    {
+        InboundEvent broken = text(u"71"_s, u"b"_s, u"777"_s);
+        broken.externalChatId.clear();
+        QCOMPARE(ingest({text(u"70"_s, u"hello"_s, u"777"_s), broken}).stored, -1); // rolled back
+        QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers"_s), 0);
+        const auto out = ingest({text(u"70"_s, u"hello"_s, u"777"_s)});
+        QCOMPARE(out.stored, 1);
+        QCOMPARE(out.openedDialogs.size(), 1);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers"_s), 1);
+    }
+
     void manyCustomersAtOnceEachGetTheirOwnDialog()
     {
         QList<InboundEvent> batch;
