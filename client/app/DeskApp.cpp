@@ -110,7 +110,9 @@ bool DeskApp::load()
         return false;
     if (qEnvironmentVariableIsSet("ERA_DESK_REPORT_READY"))
         reportWhenUsable();
-    // The first time the window is closed to the tray, the tray says where the desk went.
+    // The first time the window is closed to the tray, the tray says where the desk went (not while
+    // quitting).
+    connect(qApp, &QCoreApplication::aboutToQuit, this, [this] { m_toldAboutTray = true; });
     if (auto *window = qobject_cast<QQuickWindow *>(m_engine->rootObjects().value(0))) {
         connect(window, &QWindow::visibleChanged, this, [this](bool visible) {
             if (visible || m_toldAboutTray || !keepsRunningWhenClosed() || !m_tray)

@@ -55,7 +55,7 @@ private:
     std::unique_ptr<SoundPlayer> m_sounds;
     Translations m_translations;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
-    bool m_toldAboutTray = false;
+    bool m_toldAboutTray = false; // or quitting: the tray says nothing more
 };
 
 } // namespace era::desk
