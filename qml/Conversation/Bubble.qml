@@ -29,22 +29,29 @@ Rectangle {
         width: bubble.width - 24
         spacing: 6
 
-        Label {
-            visible: bubble.m.forwarded
-            text: bubble.m.forwardedFrom !== "" ? qsTr("Forwarded from %1").arg(bubble.m.forwardedFrom)
-                                                : qsTr("Forwarded from a hidden sender")
-            color: Theme.textMuted
-            font.family: Theme.font
-            font.pixelSize: Theme.tiny
-            font.italic: true
+        // What most messages do not have is made only for those that do (a delegate is cheaper to build).
+        Loader {
+            active: bubble.m.forwarded
+            visible: active
+            sourceComponent: Label {
+                text: bubble.m.forwardedFrom !== "" ? qsTr("Forwarded from %1").arg(bubble.m.forwardedFrom)
+                                                    : qsTr("Forwarded from a hidden sender")
+                color: Theme.textMuted
+                font.family: Theme.font
+                font.pixelSize: Theme.tiny
+                font.italic: true
+            }
         }
-        ReplyQuote {
-            visible: bubble.m.replyToId > 0
+        Loader {
+            active: bubble.m.replyToId > 0
+            visible: active
             Layout.fillWidth: true
-            author: bubble.m.replyAuthor
-            snippet: bubble.m.replySnippet
-            outgoing: bubble.m.outgoing
-            onJump: bubble.jumpToReply()
+            sourceComponent: ReplyQuote {
+                author: bubble.m.replyAuthor
+                snippet: bubble.m.replySnippet
+                outgoing: bubble.m.outgoing
+                onJump: bubble.jumpToReply()
+            }
         }
         Loader {
             id: body
@@ -60,25 +67,30 @@ Rectangle {
                              : bubble.m.kind === "contact" ? contactBody
                              : noteBody
         }
-        Label {
-            id: caption
-            visible: bubble.hasCaption && !bubble.m.deleted
+        Loader {
+            active: bubble.hasCaption && !bubble.m.deleted
+            visible: active
             Layout.fillWidth: true
             Layout.maximumWidth: bubble.maxWidth - 24
-            text: bubble.m.richText
-            textFormat: Text.StyledText
-            wrapMode: Text.Wrap
-            color: Theme.text
-            linkColor: Theme.link
-            font.family: Theme.font
-            font.pixelSize: Theme.fontSize
-            onLinkActivated: link => Session.files.openExternal(link)
+            sourceComponent: Label {
+                text: bubble.m.richText
+                textFormat: Text.StyledText
+                wrapMode: Text.Wrap
+                color: Theme.text
+                linkColor: Theme.link
+                font.family: Theme.font
+                font.pixelSize: Theme.fontSize
+                onLinkActivated: link => Session.files.openExternal(link)
+            }
         }
-        ProgressBar {
-            visible: bubble.m.uploadProgress >= 0
+        Loader {
+            active: bubble.m.uploadProgress >= 0
+            visible: active
             Layout.fillWidth: true
-            value: bubble.m.uploadProgress
-            implicitHeight: 4
+            sourceComponent: ProgressBar {
+                value: bubble.m.uploadProgress
+                implicitHeight: 4
+            }
         }
         RowLayout {
             id: footer

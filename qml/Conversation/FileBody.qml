@@ -59,11 +59,14 @@ RowLayout {
             font.family: Theme.font
             font.pixelSize: Theme.small
         }
-        ProgressBar {
+        Loader { // made while a download runs
             Layout.fillWidth: true
-            visible: body.downloading
-            value: body.progress || 0
-            implicitHeight: 4
+            active: body.downloading
+            visible: active
+            sourceComponent: ProgressBar {
+                value: body.progress || 0
+                implicitHeight: 4
+            }
         }
         RowLayout {
             visible: body.fileState === "ready" && body.fileId !== ""

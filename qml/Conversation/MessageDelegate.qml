@@ -102,23 +102,27 @@ Item {
         }
 
         // A notice of the platform.
-        Item {
-            visible: root.kind === "system"
+        Loader {
+            active: root.kind === "system"
+            visible: active
             width: parent.width
-            height: root.kind === "system" ? systemText.implicitHeight + 12 : 0
-            Label {
-                id: systemText
-                // The full width less the margins, centred (a width from implicitWidth loops when it wraps).
-                anchors.verticalCenter: parent.verticalCenter
-                x: 40
-                width: parent.width - 80
-                horizontalAlignment: Text.AlignHCenter
-                wrapMode: Text.Wrap
-                text: root.text
-                color: Theme.textMuted
-                font.family: Theme.font
-                font.pixelSize: Theme.small
-                font.italic: true
+            height: item ? item.implicitHeight + 12 : 0
+            sourceComponent: Item {
+                implicitHeight: systemText.implicitHeight
+                Label {
+                    id: systemText
+                    // The width less the margins, centred (a width from implicitWidth loops when it wraps).
+                    anchors.verticalCenter: parent.verticalCenter
+                    x: 40
+                    width: parent.width - 80
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    text: root.text
+                    color: Theme.textMuted
+                    font.family: Theme.font
+                    font.pixelSize: Theme.small
+                    font.italic: true
+                }
             }
         }
 

@@ -1,4 +1,5 @@
 import QtQuick
+import QtQuick.Controls
 import QtTest
 import Era.Conversation
 
@@ -114,6 +115,26 @@ Item {
             verify(shows(m, "Is it in stock?"))
         }
 
+        function test_aCaptionForwardedFromAndUploadShowOnlyWhenThere() {
+            const plain = message({ text: "hello", richText: "hello" })
+            verify(!shows(plain, "Forwarded"))
+            verify(!findItem(plain, i => i instanceof ProgressBar))
+
+            const m = message({ kind: "document", fileId: "ab12", fileState: "ready", fileName: "photo-of-receipt.pdf",
+                               fileSizeText: "80 KB", text: "the receipt", richText: "the receipt",
+                               forwarded: true, forwardedFrom: "Shop news", direction: "out", outgoing: true,
+                               mine: true, status: "sending", uploadProgress: 0.4 })
+            verify(shows(m, "the receipt"))
+            verify(shows(m, "Forwarded from Shop news"))
+            const bar = findItem(m, i => i instanceof ProgressBar) // the upload's: no download runs
+            verify(bar && bar.visible)
+            compare(bar.value, 0.4)
+            // The caption sits under the file, inside the bubble's width.
+            const caption = findItem(m, i => i instanceof Label && i.visible && i.text === "the receipt")
+            verify(caption.width > 0 && caption.width <= 480)
+            verify(caption.height > 0)
+        }
+
         function test_aFailedMessageShowsWhyAndOffersRetry() {
             const m = message({ direction: "out", outgoing: true, mine: true, messageId: 0, clientId: "c-1",
                                text: "hello", richText: "hello", status: "failed", failure: "the bot was blocked" })
@@ -132,6 +153,9 @@ Item {
             const m = message({ kind: "system", direction: "system", text: "Transferred to Sales" })
             verify(shows(m, "Transferred to Sales"))
             verify(!shows(m, "14:05")) // no bubble
+            const line = findItem(m, i => i instanceof Label && i.visible && i.text === "Transferred to Sales")
+            verify(line.height > 0 && line.width < m.width)
+            verify(m.implicitHeight >= line.height + 12)
         }
 
         function test_reactionsShowAsChips() {
