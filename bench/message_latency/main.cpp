@@ -445,8 +445,8 @@ int main(int argc, char **argv)
     const QCommandLineOption label(u"label"_s, u"database label for the table"_s, u"text"_s, u"sqlite"_s);
     const QCommandLineOption noAccept(u"no-accept"_s, u"operators do not accept offers"_s);
     const QCommandLineOption dbPort(u"db-port"_s, u"port of the PostgreSQL server, for its CPU"_s, u"port"_s);
-    p.addOptions({botPort, channel, secretOpt, operators, password, rates, conns, custs, limit, label, noAccept,
-                  dbPort});
+    p.addOptions({botPort, channel, secretOpt, operators, password, rates, conns, custs, limit, label,
+                  noAccept, dbPort});
     p.process(app);
     const QStringList serverCmd = p.positionalArguments();
     if (serverCmd.isEmpty() || !p.isSet(botPort) || !p.isSet(channel)) {
@@ -533,10 +533,12 @@ int main(int argc, char **argv)
           << Qt::endl;
     out()
         << "| db | rate msg/s | sent | hook p50 ms | p50 ms | p90 ms | p99 ms | max ms | op p50/p99 ms (n) | "
-           "errors | lost | send lag max ms | server CPU (busiest thread) | db CPU | jobs/commit | bench CPU | "
+           "errors | lost | send lag max ms | server CPU (busiest thread) | db CPU | jobs/commit | bench CPU "
+           "| "
            "ok |"
         << Qt::endl;
-    out() << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|" << Qt::endl;
+    out() << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+          << Qt::endl;
 
     const double maxP99 = p.value(limit).toDouble();
     int best = 0;
@@ -600,7 +602,8 @@ int main(int argc, char **argv)
             dbCpu += it.value() - db0.value(it.key());
         dbCpu /= double(end - start) / 1e9;
         const double commits = metric(base, "era_commits_total") - commits0;
-        const double jobsPerCommit = commits > 0 ? (metric(base, "era_write_jobs_total") - jobs0) / commits : 0;
+        const double jobsPerCommit =
+            commits > 0 ? (metric(base, "era_write_jobs_total") - jobs0) / commits : 0;
 
         QString busiest;
         double busiestCpu = 0;
@@ -641,7 +644,8 @@ int main(int argc, char **argv)
               << QString::number(serverCpu * 100, 'f', 0) << "% (" << busiest << " "
               << QString::number(busiestCpu * 100, 'f', 0) << "%) | "
               << (p.isSet(dbPort) ? QString::number(dbCpu * 100, 'f', 0) + u'%' : u"-"_s) << " | "
-              << QString::number(jobsPerCommit, 'f', 1) << " | " << QString::number(benchCpu * 100, 'f', 0) << "% | " << (ok ? "yes" : "NO") << " |" << Qt::endl;
+              << QString::number(jobsPerCommit, 'f', 1) << " | " << QString::number(benchCpu * 100, 'f', 0)
+              << "% | " << (ok ? "yes" : "NO") << " |" << Qt::endl;
         if (!ok) {
             allOk = false;
             break;
