@@ -26,6 +26,8 @@ public:
     void show(const Notice &notice) override;
     // Notices that had nowhere to go (no notification service and no tray): they show in the window only.
     int undelivered() const { return m_undelivered; }
+    // The service's id of the notice shown for this dialog (the next one replaces it); 0 until it answered.
+    uint idOf(Notice::Kind kind, qint64 dialogId) const { return m_ids.value({int(kind), dialogId}, 0u); }
     void withdraw(Notice::Kind kind, qint64 dialogId) override;
 
 private Q_SLOTS:

@@ -181,8 +181,8 @@ private Q_SLOTS:
         QCOMPARE(daemon.notified.first().actions.first(), u"default"_s);
         QCOMPARE(daemon.notified.first().hints.value(u"x-era-dialog"_s).toLongLong(), 7);
 
-        // Give the id time to come back, then the next notice for the dialog replaces that one.
-        QTest::qWait(100);
+        // Once the service's id is back, the next notice for the dialog replaces that one.
+        QTRY_COMPARE(sink.idOf(Notice::Kind::Message, 7), 41u);
         Notice second{Notice::Kind::Message, 7, u"Anna (2 new)"_s, u"Are you there?"_s, 2};
         sink.show(second);
         QTRY_COMPARE(daemon.notified.size(), 2);
