@@ -548,6 +548,11 @@ void Workspace::touch(qint64 dialogId)
 {
     m_recent.removeAll(dialogId);
     m_recent.append(dialogId);
+    updateLive();
+}
+
+void Workspace::updateLive()
+{
     const QList<qint64> live = m_recent.mid(std::max<qsizetype>(0, m_recent.size() - LivePages));
     m_open.setLive(QSet<qint64>(live.begin(), live.end()));
 }
@@ -555,8 +560,7 @@ void Workspace::touch(qint64 dialogId)
 void Workspace::closeConversation(qint64 dialogId)
 {
     m_recent.removeAll(dialogId);
-    const QList<qint64> live = m_recent.mid(std::max<qsizetype>(0, m_recent.size() - LivePages));
-    m_open.setLive(QSet<qint64>(live.begin(), live.end()));
+    updateLive();
     Q_EMIT closing(dialogId);
     m_open.remove(dialogId);
 }

@@ -107,6 +107,8 @@ Q_SIGNALS:
     void dialogLeft(qint64 dialogId, const QString &customer, const QString &why);
 
 private:
+    // The most recently shown conversations keep their page drawn (ConversationListModel::LiveRole).
+    void updateLive();
     void apply(const QString &name, const QJsonObject &data);
     void applyMessage(const QString &name, const QJsonObject &data);
     void applyOutgoing(const OutgoingMessage &message);
