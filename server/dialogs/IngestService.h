@@ -13,10 +13,14 @@ class Database;
 namespace era::dialogs {
 
 class SubscriberCache;
+class IngestQueue;
 
-// Turns what connectors receive into stored subscribers, dialogs and messages: one transaction per delivery,
-// deduplicated on the provider's message ids, with the connector's resume cursor stored in the same
-// transaction. The connector confirms to the provider only when `done` reports success.
+// Turns what connectors receive into stored subscribers, dialogs and messages, deduplicated on the provider's
+// message ids. A delivery (one call of ingest) is atomic: all of its events are stored, with the connector's
+// resume cursor, or none. Deliveries that arrive while the database writer is busy are written by one write
+// job, with one statement for many messages; a delivery that fails there is refused alone. The connector
+// confirms to the provider only when `done` reports success (after the durable commit); `done` runs on
+// `context`'s thread and is dropped if the context is gone.
 class IngestService : public QObject {
     Q_OBJECT
 public:
@@ -50,6 +54,7 @@ Q_SIGNALS:
 private:
     storage::Database &m_db;
     std::shared_ptr<SubscriberCache> m_subscribers; // shared with the write jobs on the writer thread
+    std::shared_ptr<IngestQueue> m_queue;           // deliveries waiting for the next write job
 };
 
 } // namespace era::dialogs

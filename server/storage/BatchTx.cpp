@@ -28,7 +28,9 @@ Result<qint64> BatchTx::appendEvent(const QString &name, const Audience &audienc
 Result<qint64> BatchTx::nextReservedSeq()
 {
     if (m_nextSeq == m_seqs.size()) {
-        auto block = eventrows::reserveSeqs(m_connection, qMax<qsizetype>(1, m_jobsLeft));
+        // One per job left (most append one), or what the current job said it appends.
+        auto block = eventrows::reserveSeqs(m_connection, qMax<qsizetype>(1, qMax(m_jobsLeft, m_expected)));
+        m_expected = 0;
         if (!block)
             return block.error();
         m_seqs = std::move(block).value();

@@ -25,6 +25,7 @@ public:
 
     Result<qint64> appendEvent(const QString &name, const Audience &audience,
                                const QJsonObject &data) override;
+    void expectEvents(qsizetype count) override { m_expected = count; }
 
     // Queues the rows of the events not written yet; on PostgreSQL a failure is reported by the next
     // statement (the COMMIT).
@@ -55,6 +56,7 @@ private:
     EventList &m_events;
     const bool m_reserveSeqs;
     qsizetype m_jobsLeft = 1;
+    qsizetype m_expected = 0; // events the current job said it is about to append
     QList<qint64> m_seqs;
     qsizetype m_nextSeq = 0;
     qsizetype m_written = 0; // m_events before this index have their rows queued or sent

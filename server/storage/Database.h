@@ -30,6 +30,9 @@ public:
     // only after the commit is durable, and never if the job fails.
     virtual Result<qint64> appendEvent(const QString &name, const Audience &audience,
                                        const QJsonObject &data) = 0;
+
+    // Says that the job is about to append `count` events, so that their seqs can be fetched in one go.
+    virtual void expectEvents(qsizetype count) { Q_UNUSED(count); }
 };
 
 struct DatabaseOptions {
