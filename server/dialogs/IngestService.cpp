@@ -47,7 +47,8 @@ QString compact(const QJsonArray &a)
 }
 
 // Lists passed to a statement as one parameter, so that one statement text serves any number of rows.
-// Ids: a PostgreSQL array (its planner then looks each up in an index) or a JSON array for SQLite's json_each.
+// Ids: a PostgreSQL array (its planner then looks each up in an index) or a JSON array for SQLite's
+// json_each.
 QString idList(Dialect d, const QList<qint64> &ids)
 {
     QString list;
@@ -66,8 +67,9 @@ QString inIdList(Dialect d, int n)
 // Rows: a JSON array of arrays; a row's fields are `e.value ->> 0`, ... in order of `e.ord`.
 QString rowsOf(Dialect d, int n)
 {
-    return d == Dialect::Postgres ? u"json_array_elements($%1::json) WITH ORDINALITY AS e(value, ord)"_s.arg(n)
-                                  : u"json_each($%1) AS e"_s.arg(n);
+    return d == Dialect::Postgres
+               ? u"json_array_elements($%1::json) WITH ORDINALITY AS e(value, ord)"_s.arg(n)
+               : u"json_each($%1) AS e"_s.arg(n);
 }
 QString orderOf(Dialect d)
 {
@@ -233,13 +235,15 @@ private:
 
     // The subscriber's row, inserted or brought up to date with what the provider says; not written when it
     // already says that.
-    Result<SubscriberRecord> upsertSubscriber(qint64 channelId, const channels::SubscriberProfile &p, Written &w)
+    Result<SubscriberRecord> upsertSubscriber(qint64 channelId, const channels::SubscriberProfile &p,
+                                              Written &w)
     {
         SubscriberRecord s = described(channelId, p);
         if (auto known = m_cache.find(s))
             return *known;
         for (const SubscriberRecord &earlier : std::as_const(m_upserted)) { // earlier in this pass
-            if (earlier.channelId == channelId && earlier.externalId == s.externalId && sameProfile(earlier, s))
+            if (earlier.channelId == channelId && earlier.externalId == s.externalId &&
+                sameProfile(earlier, s))
                 return earlier;
         }
         const QString profile = QString::fromUtf8(QJsonDocument(s.profile).toJson(QJsonDocument::Compact));
@@ -298,9 +302,9 @@ private:
             if (quoted->has_value()) {
                 const MessageRecord &q = **quoted;
                 m.replyTo = q.id;
-                m.content.replyTo = content::ReplyTo{
-                    q.id, q.author == u"subscriber:%1"_s.arg(sub.id) ? sub.name : QString(), q.content.kind(),
-                    content::plainPreview(q.content, 80)};
+                m.content.replyTo =
+                    content::ReplyTo{q.id, q.author == u"subscriber:%1"_s.arg(sub.id) ? sub.name : QString(),
+                                     q.content.kind(), content::plainPreview(q.content, 80)};
             }
         }
         // Without the provider's id the inserted row cannot be told from the chunk's others: alone.
@@ -328,9 +332,10 @@ private:
                 unknown.append(m.sub.id);
         }
         if (!unknown.isEmpty()) {
-            auto r = m_tx.exec(u"SELECT "_s + records::dialogColumns + u" FROM dialogs WHERE subscriber_id "_s +
-                                   inIdList(m_dialect, 1) + u" AND state <> 'closed'"_s,
-                               {idList(m_dialect, unknown)});
+            auto r =
+                m_tx.exec(u"SELECT "_s + records::dialogColumns + u" FROM dialogs WHERE subscriber_id "_s +
+                              inIdList(m_dialect, 1) + u" AND state <> 'closed'"_s,
+                          {idList(m_dialect, unknown)});
             if (!r)
                 return r.error();
             for (const QVariantList &row : std::as_const(r->rows)) {
@@ -350,11 +355,12 @@ private:
                 if (!dup)
                     return dup.error();
                 if (!dup->has_value()) {
-                    auto created = m_tx.exec(
-                        u"INSERT INTO dialogs (channel_id, subscriber_id, external_chat_id, state, opened_at, "
-                        "last_message_at) VALUES ($1, $2, $3, 'waiting', $4, $4) RETURNING "_s +
-                            records::dialogColumns,
-                        {m.channelId, m.sub.id, m.event->externalChatId, m.at});
+                    auto created =
+                        m_tx.exec(u"INSERT INTO dialogs (channel_id, subscriber_id, external_chat_id, state, "
+                                  u"opened_at, "
+                                  "last_message_at) VALUES ($1, $2, $3, 'waiting', $4, $4) RETURNING "_s +
+                                      records::dialogColumns,
+                                  {m.channelId, m.sub.id, m.event->externalChatId, m.at});
                     if (!created)
                         return created.error();
                     const DialogRecord d = records::dialogFrom(created->rows.at(0));
@@ -371,12 +377,11 @@ private:
             if (m.dialogId == 0)
                 continue;
             const QString &externalId = m.event->externalMessageId;
-            values.append(QJsonArray{m.dialogId, m.channelId, u"subscriber:%1"_s.arg(m.sub.id),
-                                     externalId.isEmpty() ? QJsonValue() : QJsonValue(externalId),
-                                     records::contentText(m.content),
-                                     m.replyTo > 0 ? QJsonValue(m.replyTo) : QJsonValue(), m.at,
-                                     m.content.editedAt ? QJsonValue(m.content.editedAt->toMSecsSinceEpoch())
-                                                        : QJsonValue()});
+            values.append(QJsonArray{
+                m.dialogId, m.channelId, u"subscriber:%1"_s.arg(m.sub.id),
+                externalId.isEmpty() ? QJsonValue() : QJsonValue(externalId), records::contentText(m.content),
+                m.replyTo > 0 ? QJsonValue(m.replyTo) : QJsonValue(), m.at,
+                m.content.editedAt ? QJsonValue(m.content.editedAt->toMSecsSinceEpoch()) : QJsonValue()});
         }
         // The rows inserted, by dialog and provider id (unique: a provider id is unique in its channel, and a
         // dialog is in one channel). A row not returned was there before.
@@ -409,8 +414,8 @@ private:
         QHash<qint64, qint64> lastAt; // dialogs that were open before their message: the new last time
         for (const Incoming &in : rows) {
             IngestService::Outcome &out = in.to->out;
-            auto it = in.dialogId ? inserted.find(keyOf(in.dialogId, in.event->externalMessageId))
-                                  : inserted.end();
+            auto it =
+                in.dialogId ? inserted.find(keyOf(in.dialogId, in.event->externalMessageId)) : inserted.end();
             if (it == inserted.end()) {
                 ++out.duplicates; // a provider's retry: acknowledged and dropped
                 continue;
@@ -423,7 +428,8 @@ private:
             d.lastMessageAt = in.at;
             if (in.opened) {
                 out.openedDialogs.append(d.id);
-                m_events.append({u"dialog.opened"_s, records::audienceOf(d),
+                m_events.append({u"dialog.opened"_s,
+                                 records::audienceOf(d),
                                  {{u"dialog"_s, d.toJson()}, {u"subscriber"_s, in.sub.toJson()}}});
             } else {
                 lastAt.insert(d.id, in.at);
@@ -435,19 +441,25 @@ private:
         }
         if (lastAt.isEmpty())
             return ok();
-        const QList<qint64> ids = lastAt.keys();
-        QList<qint64> ats;
-        for (qint64 id : ids)
-            ats.append(lastAt.value(id));
-        // Each dialog found by its id in the index (a join with the list may scan the table instead).
-        const QString sql =
-            m_dialect == Dialect::Postgres
-                ? u"UPDATE dialogs SET last_message_at = (CAST($2 AS BIGINT[]))[array_position(CAST($1 AS "
-                  "BIGINT[]), id)] WHERE id = ANY(CAST($1 AS BIGINT[]))"_s
-                : u"UPDATE dialogs SET last_message_at = (SELECT a.value FROM json_each($1) AS i, json_each($2) "
-                  "AS a WHERE i.value = dialogs.id AND a.key = i.key) WHERE id IN (SELECT value FROM "
-                  "json_each($1))"_s;
-        return m_tx.connection().execDeferred(sql, {idList(m_dialect, ids), idList(m_dialect, ats)});
+        // Each dialog found by its id in the index (PostgreSQL's generic plan for a join with the list may
+        // scan the table instead).
+        if (m_dialect == Dialect::Postgres) {
+            const QList<qint64> ids = lastAt.keys();
+            QList<qint64> ats;
+            for (qint64 id : ids)
+                ats.append(lastAt.value(id));
+            return m_tx.connection().execDeferred(
+                u"UPDATE dialogs SET last_message_at = (CAST($2 AS BIGINT[]))[array_position(CAST($1 AS "
+                "BIGINT[]), id)] WHERE id = ANY(CAST($1 AS BIGINT[]))"_s,
+                {idList(m_dialect, ids), idList(m_dialect, ats)});
+        }
+        QJsonArray pairs;
+        for (auto it = lastAt.cbegin(); it != lastAt.cend(); ++it)
+            pairs.append(QJsonArray{it.key(), it.value()});
+        return m_tx.connection().execDeferred(u"UPDATE dialogs SET last_message_at = v.at FROM (SELECT "
+                                              u"e.value ->> 0 AS id, e.value ->> 1 AS at "
+                                              "FROM json_each($1) AS e) AS v WHERE dialogs.id = v.id"_s,
+                                              {compact(pairs)});
     }
 
     Status edit(qint64 channelId, const InboundEvent &e, const SubscriberRecord &sub, Written &w)
@@ -518,7 +530,8 @@ private:
 
     void messageEvent(const QString &name, const DialogRecord &dialog, const MessageRecord &m)
     {
-        m_events.append({name, records::audienceOf(dialog), {{u"dialog_id"_s, dialog.id}, {u"message"_s, m.toJson()}}});
+        m_events.append(
+            {name, records::audienceOf(dialog), {{u"dialog_id"_s, dialog.id}, {u"message"_s, m.toJson()}}});
     }
 
     static bool hasPendingAttachment(const content::Content &c)
@@ -545,7 +558,8 @@ private:
 
 // The deliveries of one write job. All of them in one pass; if that fails, the job's writes are undone and
 // each delivery runs alone under its own savepoint, so a bad one is refused alone.
-Result<QList<Written>> ingestAll(WriteTx &tx, const SubscriberCache &cache, std::span<const Delivery> deliveries)
+Result<QList<Written>> ingestAll(WriteTx &tx, const SubscriberCache &cache,
+                                 std::span<const Delivery> deliveries)
 {
     QList<Written> written(qsizetype(deliveries.size()));
     storage::Connection &c = tx.connection();
@@ -618,7 +632,8 @@ void IngestService::ingest(qint64 channelId, const QList<InboundEvent> &events, 
         [queue = m_queue, cache = m_subscribers, taken](WriteTx &tx) -> Result<QList<Written>> {
             if (!taken->has_value())
                 *taken = queue->take();
-            return ingestAll(tx, *cache, std::span<const Delivery>((*taken)->constData(), size_t((*taken)->size())));
+            return ingestAll(tx, *cache,
+                             std::span<const Delivery>((*taken)->constData(), size_t((*taken)->size())));
         },
         [this, taken](Result<QList<Written>> written) {
             if (!taken->has_value()) // refused before it ran (the database is closing)

@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
+#include <atomic>
 #include <era/content/Content.h>
 
 using namespace Qt::StringLiterals;
@@ -45,6 +47,39 @@ class TestIngest : public QObject {
         return result->ok() ? result->value() : IngestService::Outcome{-1, -1, {}, {}};
     }
 
+    // Deliveries queued while the writer is held by another job are written by one ingest job.
+    using Answer = std::optional<era::Result<IngestService::Outcome>>;
+    QList<Answer> ingestTogether(const QList<QList<InboundEvent>> &deliveries,
+                                 const QStringList &cursors = {})
+    {
+        std::atomic<bool> release = false;
+        std::atomic<bool> held = false;
+        m_db->submitWrite(
+            nullptr,
+            [&](era::storage::WriteTx &) -> era::Status {
+                held = true;
+                while (!release)
+                    QThread::msleep(1);
+                return era::ok();
+            },
+            [](era::Status) {});
+        QList<Answer> answers(deliveries.size());
+        for (qsizetype i = 0; i < deliveries.size(); ++i)
+            m_ingest->ingest(m_channel, deliveries.at(i), cursors.value(i), this,
+                             [&answers, i](era::Result<IngestService::Outcome> r) { answers[i] = r; });
+        if (!QTest::qWaitFor([&] { return held.load(); }, 10000))
+            qFatal("the writer did not take the holding job");
+        release = true;
+        if (!QTest::qWaitFor(
+                [&] {
+                    return std::all_of(answers.begin(), answers.end(),
+                                       [](const Answer &a) { return a.has_value(); });
+                },
+                10000))
+            qFatal("ingest did not answer");
+        return answers;
+    }
+
     qint64 count(const QString &sql, const QVariantList &params = {})
     {
         auto r = m_db->readSync<qint64>([&](era::storage::Connection &c) -> era::Result<qint64> {
@@ -54,6 +89,20 @@ class TestIngest : public QObject {
             return rows->at(0, 0).toLongLong();
         });
         return r ? *r : -1;
+    }
+
+    QStringList column(const QString &sql)
+    {
+        auto r = m_db->readSync<QStringList>([&](era::storage::Connection &c) -> era::Result<QStringList> {
+            auto rows = c.exec(sql);
+            if (!rows)
+                return rows.error();
+            QStringList out;
+            for (const QVariantList &row : std::as_const(rows->rows))
+                out.append(row.at(0).toString());
+            return out;
+        });
+        return r ? *r : QStringList();
     }
 
     QString scalar(const QString &sql, const QVariantList &params = {})
@@ -269,6 +318,113 @@ private Q_SLOTS:
         QCOMPARE(out.stored, 50);
         QCOMPARE(out.openedDialogs.size(), 10);
         QCOMPARE(count(u"SELECT COUNT(*) FROM dialogs WHERE state <> 'closed'"_s), 10);
+    }
+
+    void deliveriesThatArriveTogetherAreStoredAsIfOneAfterTheOther()
+    {
+        ingest({text(u"100"_s, u"earlier"_s, u"900"_s)}); // a customer with an open dialog already
+        InboundEvent reply = text(u"103"_s, u"about my second message"_s);
+        reply.replyToExternalId = u"102"_s; // in a delivery of the same job
+        InboundEvent edit = text(u"101"_s, u"first, edited"_s);
+        edit.type = InboundEvent::Type::Edit;
+        InboundEvent react = text(u"100"_s, {}, u"900"_s);
+        react.type = InboundEvent::Type::Reaction;
+        react.reactions = {u"👍"_s};
+        InboundEvent noId = text({}, u"no provider id"_s, u"900"_s);
+        const auto answers = ingestTogether({
+            {text(u"101"_s, u"first"_s)},                                     // opens 501's dialog
+            {text(u"102"_s, u"second"_s), text(u"200"_s, u"hi"_s, u"902"_s)}, // joins it; opens 902's
+            {text(u"101"_s, u"first"_s)},                                     // a provider's retry
+            {reply, edit, text(u"104"_s, u"after the edit"_s)},
+            {text(u"105"_s, u"more"_s, u"900"_s), react, noId}, // the open dialog
+        });
+        QList<IngestService::Outcome> out;
+        for (const Answer &a : answers) {
+            QVERIFY(a->ok());
+            out.append(a->value());
+        }
+        QCOMPARE(out.at(0).stored, 1);
+        QCOMPARE(out.at(0).openedDialogs.size(), 1);
+        QCOMPARE(out.at(1).stored, 2);
+        QCOMPARE(out.at(1).openedDialogs.size(), 1);
+        QCOMPARE(out.at(2).stored, 0);
+        QCOMPARE(out.at(2).duplicates, 1);
+        QCOMPARE(out.at(3).stored, 3);
+        QCOMPARE(out.at(4).stored, 3);
+        QVERIFY(out.at(4).openedDialogs.isEmpty());
+        QCOMPARE(count(u"SELECT COUNT(*) FROM dialogs"_s), 3);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers"_s), 3);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM messages"_s), 8);
+        // In the provider's order: ids grow with it, the reply quotes its message, the edit applied.
+        QCOMPARE(column(u"SELECT external_id FROM messages WHERE external_id LIKE '10%' ORDER BY id"_s),
+                 (QStringList{u"100"_s, u"101"_s, u"102"_s, u"103"_s, u"104"_s, u"105"_s}));
+        QCOMPARE(count(u"SELECT reply_to FROM messages WHERE external_id = '103'"_s),
+                 count(u"SELECT id FROM messages WHERE external_id = '102'"_s));
+        const QJsonObject edited =
+            QJsonDocument::fromJson(
+                scalar(u"SELECT content FROM messages WHERE external_id = '101'"_s).toUtf8())
+                .object();
+        QCOMPARE(edited.value(u"text"_s).toString(), u"first, edited"_s);
+        QVERIFY(scalar(u"SELECT content FROM messages WHERE external_id = '100'"_s).contains(u"👍"_s));
+        QCOMPARE(count(u"SELECT COUNT(*) FROM messages WHERE external_id IS NULL"_s), 1);
+        // The open dialog's time is its newest message's.
+        const qint64 newest =
+            count(u"SELECT MAX(m.created_at) FROM messages m JOIN dialogs d ON d.id = m.dialog_id "
+                  "JOIN subscribers s ON s.id = d.subscriber_id WHERE s.external_id = '900'"_s);
+        QCOMPARE(
+            count(u"SELECT d.last_message_at FROM dialogs d JOIN subscribers s ON s.id = d.subscriber_id "
+                  "WHERE s.external_id = '900'"_s),
+            newest);
+        // Events in the same order: each dialog.opened before its first message.
+        QTRY_COMPARE(m_events.size(), 2 + 2 + 3 + 0 + 3 + 3);
+        QStringList names;
+        for (qsizetype i = 2; i < m_events.size(); ++i) {
+            QVERIFY(m_events.at(i).seq > m_events.at(i - 1).seq);
+            names.append(m_events.at(i).name);
+        }
+        QCOMPARE(names, (QStringList{u"dialog.opened"_s, u"message.created"_s, u"message.created"_s,
+                                     u"dialog.opened"_s, u"message.created"_s, u"message.created"_s,
+                                     u"message.updated"_s, u"message.created"_s, u"message.created"_s,
+                                     u"message.reactions"_s, u"message.created"_s}));
+    }
+
+    void aBadDeliveryAmongOthersIsRefusedAloneAndChangesNothing()
+    {
+        InboundEvent broken = text(u"302"_s, u"b"_s, u"931"_s);
+        broken.externalChatId.clear();
+        QSignalSpy opened(m_ingest.get(), &IngestService::dialogOpened);
+        const auto answers = ingestTogether({{text(u"300"_s, u"first"_s, u"930"_s)},
+                                             {text(u"301"_s, u"a"_s, u"931"_s), broken},
+                                             {text(u"303"_s, u"third"_s, u"932"_s)}},
+                                            {u"c1"_s, u"c2"_s, u"c3"_s});
+        QVERIFY(answers.at(0)->ok());
+        QVERIFY(!answers.at(1)->ok());
+        QCOMPARE(answers.at(1)->error().code, u"bad_event"_s);
+        QVERIFY(answers.at(2)->ok());
+        QCOMPARE(answers.at(2)->value().stored, 1);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM messages"_s), 2);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM messages WHERE external_id = '301'"_s), 0);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers WHERE external_id = '931'"_s), 0);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM dialogs"_s), 2);
+        QCOMPARE(scalar(u"SELECT cursor FROM channel_cursors WHERE channel_id = $1"_s, {m_channel}), u"c3"_s);
+        QCOMPARE(opened.size(), 2);
+        QTRY_COMPARE(m_events.size(), 4);
+        QStringList texts;
+        for (const era::Event &e : std::as_const(m_events)) {
+            if (e.name == u"message.created"_s)
+                texts.append(e.data.value(u"message"_s)
+                                 .toObject()
+                                 .value(u"content"_s)
+                                 .toObject()
+                                 .value(u"text"_s)
+                                 .toString());
+        }
+        QCOMPARE(texts, (QStringList{u"first"_s, u"third"_s}));
+        // The refused customer's next delivery creates them (nothing of the refused one was remembered).
+        const auto again = ingest({text(u"301"_s, u"a"_s, u"931"_s)});
+        QCOMPARE(again.stored, 1);
+        QCOMPARE(again.openedDialogs.size(), 1);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers WHERE external_id = '931'"_s), 1);
     }
 };
 
