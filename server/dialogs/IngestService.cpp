@@ -80,7 +80,8 @@ QString orderOf(Dialect d)
 
 // Subscribers as last committed, so that a message from a customer whose profile has not changed does not
 // rewrite their row: one statement and one row version less per message. Filled after a commit only, and
-// subscribers are never deleted, so an id found here exists. Read on the writer thread, filled on the
+// subscribers are never deleted, so an id found here exists; a row being written is forgotten first, so a
+// later job does not take the old profile for the table's. Read on the writer thread, filled on the
 // service's: hence the lock. Bounded: when full it starts again empty.
 class SubscriberCache {
 public:
@@ -91,6 +92,11 @@ public:
         if (it == m_byKey.constEnd() || !sameProfile(*it, now))
             return std::nullopt;
         return *it;
+    }
+    void forget(const SubscriberRecord &s)
+    {
+        const QMutexLocker lock(&m_mutex);
+        m_byKey.remove(keyOf(s));
     }
     void remember(const QList<SubscriberRecord> &stored)
     {
@@ -170,7 +176,7 @@ struct Written {
 // (appendEvents), so that a failed pass leaves none behind.
 class Pass {
 public:
-    Pass(WriteTx &tx, const SubscriberCache &cache)
+    Pass(WriteTx &tx, SubscriberCache &cache)
         : m_tx(tx), m_cache(cache), m_dialect(tx.connection().dialect())
     {}
 
@@ -239,13 +245,17 @@ private:
                                               Written &w)
     {
         SubscriberRecord s = described(channelId, p);
-        if (auto known = m_cache.find(s))
+        // What this pass wrote is newer than what the cache knows.
+        auto earlier = std::find_if(m_upserted.crbegin(), m_upserted.crend(), [&](const SubscriberRecord &e) {
+            return e.channelId == channelId && e.externalId == s.externalId;
+        });
+        if (earlier != m_upserted.crend()) {
+            if (sameProfile(*earlier, s))
+                return *earlier;
+        } else if (auto known = m_cache.find(s)) {
             return *known;
-        for (const SubscriberRecord &earlier : std::as_const(m_upserted)) { // earlier in this pass
-            if (earlier.channelId == channelId && earlier.externalId == s.externalId &&
-                sameProfile(earlier, s))
-                return earlier;
         }
+        m_cache.forget(s); // until this row is committed, the cache cannot tell what the table says
         const QString profile = QString::fromUtf8(QJsonDocument(s.profile).toJson(QJsonDocument::Compact));
         auto r = m_tx.exec(
             u"INSERT INTO subscribers (channel_id, external_id, name, username, language, profile, "
@@ -547,7 +557,7 @@ private:
     }
 
     WriteTx &m_tx;
-    const SubscriberCache &m_cache;
+    SubscriberCache &m_cache;
     const Dialect m_dialect;
     std::vector<Incoming> m_chunk;
     QHash<qint64, DialogRecord> m_open; // open dialogs met in this pass, by subscriber id
@@ -558,7 +568,7 @@ private:
 
 // The deliveries of one write job. All of them in one pass; if that fails, the job's writes are undone and
 // each delivery runs alone under its own savepoint, so a bad one is refused alone.
-Result<QList<Written>> ingestAll(WriteTx &tx, const SubscriberCache &cache,
+Result<QList<Written>> ingestAll(WriteTx &tx, SubscriberCache &cache,
                                  std::span<const Delivery> deliveries)
 {
     QList<Written> written(qsizetype(deliveries.size()));
