@@ -166,17 +166,15 @@ Result<QJsonObject> prefs(Connection &c, qint64 userId)
 
 Status setPref(Connection &c, qint64 userId, const QString &name, const QString &jsonValue, qint64 nowMs)
 {
-    auto r = c.exec(u"INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES ($1, $2, $3, $4) "
-                    "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, "
-                    "updated_at = excluded.updated_at"_s,
-                    {userId, name, jsonValue, nowMs});
-    return r ? ok() : Status(r.error());
+    return c.execDeferred(u"INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES ($1, $2, $3, $4) "
+                          "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, "
+                          "updated_at = excluded.updated_at"_s,
+                          {userId, name, jsonValue, nowMs});
 }
 
 Status removePref(Connection &c, qint64 userId, const QString &name)
 {
-    auto r = c.exec(u"DELETE FROM user_prefs WHERE user_id = $1 AND name = $2"_s, {userId, name});
-    return r ? ok() : Status(r.error());
+    return c.execDeferred(u"DELETE FROM user_prefs WHERE user_id = $1 AND name = $2"_s, {userId, name});
 }
 
 } // namespace era::accounts::store

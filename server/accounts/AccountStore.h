@@ -46,6 +46,7 @@ Result<qint64> revokeSession(storage::Connection &c, const QString &tokenHash, q
 Result<qint64> revokeUserSessions(storage::Connection &c, qint64 userId, qint64 nowMs);
 
 Result<QJsonObject> prefs(storage::Connection &c, qint64 userId);
+// Written with the next statement (Connection::execDeferred): a failure is reported there.
 Status setPref(storage::Connection &c, qint64 userId, const QString &name, const QString &jsonValue,
                qint64 nowMs);
 Status removePref(storage::Connection &c, qint64 userId, const QString &name);
