@@ -166,10 +166,11 @@ Result<QJsonObject> prefs(Connection &c, qint64 userId)
 
 Status setPref(Connection &c, qint64 userId, const QString &name, const QString &jsonValue, qint64 nowMs)
 {
-    return c.execDeferred(u"INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES ($1, $2, $3, $4) "
-                          "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, "
-                          "updated_at = excluded.updated_at"_s,
-                          {userId, name, jsonValue, nowMs});
+    return c.execDeferred(
+        u"INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, "
+        "updated_at = excluded.updated_at"_s,
+        {userId, name, jsonValue, nowMs});
 }
 
 Status removePref(Connection &c, qint64 userId, const QString &name)

@@ -176,8 +176,7 @@ struct Written {
 // (appendEvents), so that a failed pass leaves none behind.
 class Pass {
 public:
-    Pass(WriteTx &tx, SubscriberCache &cache)
-        : m_tx(tx), m_cache(cache), m_dialect(tx.connection().dialect())
+    Pass(WriteTx &tx, SubscriberCache &cache) : m_tx(tx), m_cache(cache), m_dialect(tx.connection().dialect())
     {}
 
     Status run(std::span<const Delivery> deliveries, std::span<Written> written)
@@ -568,8 +567,7 @@ private:
 
 // The deliveries of one write job. All of them in one pass; if that fails, the job's writes are undone and
 // each delivery runs alone under its own savepoint, so a bad one is refused alone.
-Result<QList<Written>> ingestAll(WriteTx &tx, SubscriberCache &cache,
-                                 std::span<const Delivery> deliveries)
+Result<QList<Written>> ingestAll(WriteTx &tx, SubscriberCache &cache, std::span<const Delivery> deliveries)
 {
     QList<Written> written(qsizetype(deliveries.size()));
     storage::Connection &c = tx.connection();
