@@ -21,7 +21,11 @@ public:
     Connection &connection() override { return m_view; }
 
     // How many jobs of the batch are still to run, this one included: the size of the next seq block.
-    void setJobsLeft(qsizetype n) { m_jobsLeft = n; }
+    void setJobsLeft(qsizetype n)
+    {
+        m_jobsLeft = n;
+        m_expected = 0;
+    }
 
     Result<qint64> appendEvent(const QString &name, const Audience &audience,
                                const QJsonObject &data) override;

@@ -50,7 +50,7 @@ class TestIngest : public QObject {
     // Deliveries queued while the writer is held by another job are written by one ingest job.
     using Answer = std::optional<era::Result<IngestService::Outcome>>;
     QList<Answer> ingestTogether(const QList<QList<InboundEvent>> &deliveries,
-                                 const QStringList &cursors = {})
+                                 const QStringList &cursors = {}, const QList<qint64> &channels = {})
     {
         std::atomic<bool> release = false;
         std::atomic<bool> held = false;
@@ -65,7 +65,7 @@ class TestIngest : public QObject {
             [](era::Status) {});
         QList<Answer> answers(deliveries.size());
         for (qsizetype i = 0; i < deliveries.size(); ++i)
-            m_ingest->ingest(m_channel, deliveries.at(i), cursors.value(i), this,
+            m_ingest->ingest(channels.value(i, m_channel), deliveries.at(i), cursors.value(i), this,
                              [&answers, i](era::Result<IngestService::Outcome> r) { answers[i] = r; });
         if (!QTest::qWaitFor([&] { return held.load(); }, 10000))
             qFatal("the writer did not take the holding job");
@@ -425,6 +425,27 @@ private Q_SLOTS:
         QCOMPARE(again.stored, 1);
         QCOMPARE(again.openedDialogs.size(), 1);
         QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers WHERE external_id = '931'"_s), 1);
+    }
+
+    void aDeliveryTheDatabaseRefusesAmongOthersIsRefusedAlone()
+    {
+        // A channel that does not exist: the subscriber's insert breaks a foreign key, which on PostgreSQL
+        // aborts the transaction until the savepoint is rolled back.
+        const qint64 gone = m_channel + 1000;
+        const auto answers = ingestTogether({{text(u"400"_s, u"one"_s, u"940"_s)},
+                                             {text(u"401"_s, u"lost"_s, u"941"_s)},
+                                             {text(u"402"_s, u"two"_s, u"940"_s)}},
+                                            {}, {m_channel, gone, m_channel});
+        QVERIFY(answers.at(0)->ok());
+        QVERIFY(!answers.at(1)->ok());
+        QCOMPARE(answers.at(1)->error().code, u"foreign_key_violation"_s);
+        QVERIFY(answers.at(2)->ok());
+        QCOMPARE(answers.at(2)->value().stored, 1);
+        QCOMPARE(column(u"SELECT external_id FROM messages ORDER BY id"_s),
+                 (QStringList{u"400"_s, u"402"_s}));
+        QCOMPARE(count(u"SELECT COUNT(*) FROM subscribers"_s), 1);
+        QCOMPARE(count(u"SELECT COUNT(*) FROM dialogs"_s), 1);
+        QTRY_COMPARE(m_events.size(), 3); // dialog.opened and the two messages
     }
 };
 
