@@ -197,12 +197,12 @@ public:
                     return s;
             }
             if (!d.cursor.isEmpty()) {
-                Status s = m_tx.connection().execDeferred(
-                    u"INSERT INTO channel_cursors (channel_id, cursor) VALUES ($1, $2) "
-                    "ON CONFLICT (channel_id) DO UPDATE SET cursor = excluded.cursor"_s,
-                    {d.channelId, d.cursor});
+                // Waited for, so that a failure (its channel deleted meanwhile) is this delivery's.
+                auto s = m_tx.exec(u"INSERT INTO channel_cursors (channel_id, cursor) VALUES ($1, $2) "
+                                   "ON CONFLICT (channel_id) DO UPDATE SET cursor = excluded.cursor"_s,
+                                   {d.channelId, d.cursor});
                 if (!s)
-                    return s;
+                    return s.error();
             }
         }
         return flush();
@@ -566,7 +566,9 @@ private:
 };
 
 // The deliveries of one write job. All of them in one pass; if that fails, the job's writes are undone and
-// each delivery runs alone under its own savepoint, so a bad one is refused alone.
+// each delivery runs alone under its own savepoint, so a bad one is refused alone. The one statement of a
+// pass that is not waited for is the dialogs' UPDATE, which fails only with the connection; then the
+// Database finds the failure at the job's end and the job is refused as a whole, acknowledged to no one.
 Result<QList<Written>> ingestAll(WriteTx &tx, SubscriberCache &cache, std::span<const Delivery> deliveries)
 {
     QList<Written> written(qsizetype(deliveries.size()));
@@ -601,11 +603,15 @@ Result<QList<Written>> ingestAll(WriteTx &tx, SubscriberCache &cache, std::span<
         Pass pass(tx, cache);
         Status s = pass.run(deliveries.subspan(i, 1), std::span<Written>(written.data() + i, 1));
         if (s) {
-            if (Status released = c.execDeferred(u"RELEASE SAVEPOINT era_ingest_one"_s); !released)
-                return released.error();
-            if (Status appended = pass.appendEvents(); !appended)
-                return appended.error();
-            continue;
+            // Waited for: a failure of a statement sent without waiting is reported here, and so is this
+            // delivery's, not the next one's.
+            auto released = c.exec(u"RELEASE SAVEPOINT era_ingest_one"_s);
+            if (released) {
+                if (Status appended = pass.appendEvents(); !appended)
+                    return appended.error();
+                continue;
+            }
+            s = released.error();
         }
         written[qsizetype(i)] = Written{s, {}, {}};
         if (auto r = c.exec(u"ROLLBACK TO SAVEPOINT era_ingest_one"_s); !r)
