@@ -41,9 +41,9 @@ bool sameProfile(const SubscriberRecord &a, const SubscriberRecord &b)
     return a.name == b.name && a.username == b.username && a.language == b.language && a.profile == b.profile;
 }
 
-QString compact(const QJsonArray &a)
+QString compact(const QJsonDocument &doc)
 {
-    return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
 }
 
 // Lists passed to a statement as one parameter, so that one statement text serves any number of rows.
@@ -255,7 +255,7 @@ private:
             return *known;
         }
         m_cache.forget(s); // until this row is committed, the cache cannot tell what the table says
-        const QString profile = QString::fromUtf8(QJsonDocument(s.profile).toJson(QJsonDocument::Compact));
+        const QString profile = compact(QJsonDocument(s.profile));
         auto r = m_tx.exec(
             u"INSERT INTO subscribers (channel_id, external_id, name, username, language, profile, "
             "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
@@ -409,7 +409,7 @@ private:
                     u" ON CONFLICT (channel_id, external_id) WHERE external_id IS NOT NULL DO NOTHING "
                     "RETURNING "_s +
                     records::messageColumns,
-                {compact(values)});
+                {compact(QJsonDocument(values))});
             if (!r)
                 return r.error();
             for (const QVariantList &row : std::as_const(r->rows)) {
@@ -468,7 +468,7 @@ private:
         return m_tx.connection().execDeferred(u"UPDATE dialogs SET last_message_at = v.at FROM (SELECT "
                                               u"e.value ->> 0 AS id, e.value ->> 1 AS at "
                                               "FROM json_each($1) AS e) AS v WHERE dialogs.id = v.id"_s,
-                                              {compact(pairs)});
+                                              {compact(QJsonDocument(pairs))});
     }
 
     Status edit(qint64 channelId, const InboundEvent &e, const SubscriberRecord &sub, Written &w)
