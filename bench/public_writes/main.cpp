@@ -1,27 +1,28 @@
 // Durable writes per second through era-server's public path: N WebSocket clients, each sending `prefs.set`
 // and waiting for its acknowledgement (sent only after the group commit is durable) before the next one.
+// The clients are LoadClients (raw sockets, one epoll loop), so that the load generator takes as little as
+// it can of the cores it shares with the server; each round also reports the CPU per write of the bench,
+// era-server and PostgreSQL.
+#include "LoadClients.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTextStream>
-#include <QTimer>
-#include <QWebSocket>
-#include <memory>
+#include <optional>
+#include <unistd.h>
 #include <vector>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-struct Client {
-    std::unique_ptr<QWebSocket> socket = std::make_unique<QWebSocket>();
-    int sent = 0;
-    int acked = 0;
-};
 
 QJsonObject post(const QString &base, const QString &path, const QJsonObject &body, const QString &token = {})
 {
@@ -67,60 +68,116 @@ QByteArray command(const QString &id, const QString &name, const QJsonObject &ar
         .toJson(QJsonDocument::Compact);
 }
 
-// Runs one round with `clients` connections and `perClient` writes each; returns acked writes per second.
-double round(const QString &base, const QStringList &tokens, int clients, int perClient, int roundNo)
+// CPU seconds (user + system) of one process, from /proc/<pid>/stat; 0 if it is gone.
+double cpuSeconds(const QString &pid)
 {
-    std::vector<Client> all(static_cast<size_t>(clients));
-    QEventLoop loop;
+    QFile f(u"/proc/%1/stat"_s.arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray line = f.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    // After the command name field 3 is index 0, so utime (14) is 11 and stime (15) is 12.
+    return double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) /
+           double(sysconf(_SC_CLK_TCK));
+}
+
+// CPU seconds of this process, of era-server and of every process named `postgres` (the database's backends
+// and its background writers), so each round can say where a write's CPU went.
+struct CpuSample {
+    double bench = 0;
+    double server = 0;
+    double postgres = 0;
+
+    static CpuSample take(const QString &serverPid)
+    {
+        CpuSample s;
+        s.bench = cpuSeconds(u"self"_s);
+        if (!serverPid.isEmpty())
+            s.server = cpuSeconds(serverPid);
+        const QStringList pids = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString &pid : pids) {
+            QFile comm(u"/proc/%1/comm"_s.arg(pid));
+            if (pid.at(0).isDigit() && comm.open(QIODevice::ReadOnly) &&
+                comm.readAll().trimmed() == "postgres")
+                s.postgres += cpuSeconds(pid);
+        }
+        return s;
+    }
+};
+
+struct RoundResult {
+    double writesPerSecond = 0;
+    CpuSample cpu; // CPU seconds spent during the round
+};
+
+// Runs one round with `clients` connections and `perClient` writes each, every client with one write
+// outstanding; nullopt if anything failed (printed).
+std::optional<RoundResult> round(const QUrl &base, const QStringList &tokens, int clients, int perClient,
+                                 int roundNo, const QString &serverPid)
+{
+    LoadClients load(base.host(), quint16(base.port(80)), "/api/v1/ws");
+    if (!load.open(clients))
+        return std::nullopt;
+
+    std::vector<int> sent(size_t(clients), 0);
     int ready = 0;
     int finished = 0;
-    QElapsedTimer clock;
-    QString wsUrl = base + u"/api/v1/ws"_s;
-    wsUrl.replace(0, 4, u"ws"_s);
-
-    auto sendNext = [&](Client &c, int index) {
-        const QString name = u"bench.r%1.c%2.w%3"_s.arg(roundNo).arg(index).arg(c.sent);
-        c.socket->sendTextMessage(QString::fromUtf8(
-            command(QString::number(c.sent), u"prefs.set"_s, {{u"name"_s, name}, {u"value"_s, c.sent}})));
-        ++c.sent;
+    QByteArray text;
+    auto sendNext = [&](int client) {
+        int &n = sent[size_t(client)];
+        text =
+            command(QString::number(n), u"prefs.set"_s,
+                    {{u"name"_s, u"bench.r%1.c%2.w%3"_s.arg(roundNo).arg(client).arg(n)}, {u"value"_s, n}});
+        ++n;
+        return load.sendText(client, text);
     };
-    for (int i = 0; i < clients; ++i) {
-        Client &c = all[size_t(i)];
-        QObject::connect(c.socket.get(), &QWebSocket::connected, [&, i] {
-            all[size_t(i)].socket->sendTextMessage(QString::fromUtf8(
-                command(u"hello"_s, u"hello"_s, {{u"protocol"_s, 1}, {u"token"_s, tokens.at(i)}})));
-        });
-        QObject::connect(c.socket.get(), &QWebSocket::textMessageReceived, [&, i](const QString &text) {
-            Client &me = all[size_t(i)];
-            const QJsonObject f = QJsonDocument::fromJson(text.toUtf8()).object();
-            if (f.value(u"type"_s) != u"res"_s)
-                return;
-            if (!f.value(u"ok"_s).toBool()) {
-                QTextStream(stderr) << "error: " << text << '\n';
-                QCoreApplication::exit(1);
-                return;
-            }
-            if (f.value(u"id"_s) == u"hello"_s) {
-                if (++ready == clients) {
-                    clock.start();
-                    for (int k = 0; k < clients; ++k)
-                        sendNext(all[size_t(k)], k);
-                }
-                return;
-            }
-            ++me.acked;
-            if (me.sent < perClient)
-                sendNext(me, i);
-            else if (++finished == clients)
-                loop.quit();
-        });
-        c.socket->open(QUrl(wsUrl));
-    }
-    loop.exec();
+    for (int i = 0; i < clients; ++i)
+        if (!load.sendText(i,
+                           command(u"hello"_s, u"hello"_s, {{u"protocol"_s, 1}, {u"token"_s, tokens.at(i)}})))
+            return std::nullopt;
+
+    // Every frame is parsed: replies must say ok and answer the command sent; events (prefs.changed) pass.
+    auto onMessage = [&](int client, QByteArrayView message) {
+        const QJsonObject f = QJsonDocument::fromJson(message.toByteArray()).object();
+        const QString type = f.value(u"type"_s).toString();
+        if (type == u"event"_s)
+            return true;
+        if (type != u"res"_s || !f.value(u"ok"_s).toBool()) {
+            QTextStream(stderr) << "client " << client << ": " << message.toByteArray() << '\n';
+            return false;
+        }
+        if (f.value(u"id"_s) == u"hello"_s) {
+            ++ready;
+            return true;
+        }
+        if (f.value(u"id"_s).toString() != QString::number(sent[size_t(client)] - 1)) {
+            QTextStream(stderr) << "client " << client
+                                << ": a reply to a command it did not send last: " << message.toByteArray()
+                                << '\n';
+            return false;
+        }
+        if (sent[size_t(client)] < perClient)
+            return sendNext(client);
+        ++finished;
+        return true;
+    };
+    if (!load.run(onMessage, [&] { return ready == clients; }))
+        return std::nullopt;
+
+    const CpuSample before = CpuSample::take(serverPid);
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < clients; ++i)
+        if (!sendNext(i))
+            return std::nullopt;
+    if (!load.run(onMessage, [&] { return finished == clients; }))
+        return std::nullopt;
     const double seconds = double(clock.nsecsElapsed()) / 1e9;
-    for (Client &c : all)
-        c.socket->close();
-    return double(clients) * perClient / seconds;
+    const CpuSample after = CpuSample::take(serverPid);
+    load.closeAll();
+    return RoundResult{
+        double(clients) * perClient / seconds,
+        {after.bench - before.bench, after.server - before.server, after.postgres - before.postgres}};
 }
 
 } // namespace
@@ -138,6 +195,8 @@ int main(int argc, char **argv)
     p.addOption({u"clients"_s, u"comma-separated client counts"_s, u"list"_s, u"1,16,64,256"_s});
     p.addOption({u"writes"_s, u"total writes per round (at least 20 per client)"_s, u"n"_s, u"8000"_s});
     p.addOption({u"label"_s, u"engine label for the table"_s, u"text"_s, u"era-server"_s});
+    p.addOption({u"server-pid"_s, u"era-server's process id, to report its CPU per write"_s, u"pid"_s});
+    p.addOption({u"postgres-cpu"_s, u"report the CPU per write of the processes named postgres"_s});
     p.process(app);
 
     const QString base = p.value(u"url"_s);
@@ -159,10 +218,16 @@ int main(int argc, char **argv)
     for (const QString &n : p.value(u"clients"_s).split(u',')) {
         const int clients = n.toInt();
         const int perClient = qMax(20, p.value(u"writes"_s).toInt() / qMax(1, clients));
-        const double rate = round(base, tokens, clients, perClient, ++roundNo);
+        const auto r = round(QUrl(base), tokens, clients, perClient, ++roundNo, p.value(u"server-pid"_s));
+        if (!r)
+            return 1;
+        const double writes = double(clients) * perClient;
+        auto perWrite = [&](double cpuSeconds) { return QString::number(qRound(cpuSeconds * 1e6 / writes)); };
         out << "| " << p.value(u"label"_s) << " | public path: " << clients
-            << " WebSocket clients, 1 outstanding each | " << clients * perClient << " | " << qRound(rate)
-            << " |\n";
+            << " WebSocket clients, 1 outstanding each | " << clients * perClient << " | "
+            << qRound(r->writesPerSecond) << " | " << perWrite(r->cpu.bench) << " | "
+            << (p.isSet(u"server-pid"_s) ? perWrite(r->cpu.server) : u"-"_s) << " | "
+            << (p.isSet(u"postgres-cpu"_s) ? perWrite(r->cpu.postgres) : u"-"_s) << " |\n";
         out.flush();
     }
     return 0;

@@ -23,7 +23,7 @@ engine_limits() { # $1 = sqlite|postgres
     [ "$1" = sqlite ] || args+=(--no-sqlite --pg "$ERA_TEST_PG_URL")
     "$build/bench/storage/bench_storage" "${args[@]}" | grep -E "^$1 +\((a|b)\)" |
         awk '{mode = $2; for (i = 3; i <= NF - 5; i++) mode = mode " " $i;
-              printf "| %s | engine limit %s | %s | %s |\n", $1, mode, $(NF-4), $(NF-2)}'
+              printf "| %s | engine limit %s | %s | %s | | | |\n", $1, mode, $(NF-4), $(NF-2)}'
 }
 
 public_path() { # $1 = label, $2 = database url, rest = bench_public_writes options
@@ -38,13 +38,16 @@ public_path() { # $1 = label, $2 = database url, rest = bench_public_writes opti
     local base password
     base=$(sed -n 's/.*listening on \(\S*\).*/\1/p' "$data/out")
     password=$(sed -n 's/.*password: \(\S*\).*/\1/p' "$data/out")
-    "$build/bench/public_writes/bench_public_writes" --url "$base" --password "$password" --label "$label" "$@"
+    local extra=()
+    [ "$label" = sqlite ] || extra+=(--postgres-cpu)
+    "$build/bench/public_writes/bench_public_writes" --url "$base" --password "$password" --label "$label" \
+        --server-pid "$pid" "${extra[@]}" "$@"
     kill -TERM "$pid"
     wait "$pid" || true
 }
 
-echo "| engine | mode | writes | writes/s |"
-echo "|---|---|---:|---:|"
+echo "| engine | mode | writes | writes/s | CPU us/write: bench | era-server | postgres |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 engine_limits sqlite
 public_path sqlite "sqlite:$work/sqlite/era.db" "$@"
 engine_limits postgres

@@ -1,6 +1,7 @@
 #include "net/ConnectionSweep.h"
 
 #include <QTimerEvent>
+#include <algorithm>
 #include <chrono>
 
 namespace era::net {
@@ -14,6 +15,15 @@ void SweptConnection::leaveSweep()
 {
     if (m_sweep)
         m_sweep->remove(this);
+}
+
+bool SweptConnection::flushLater()
+{
+    if (!m_sweep)
+        return false;
+    if (!m_flushQueued)
+        m_sweep->queueFlush(this);
+    return true;
 }
 
 ConnectionSweep::~ConnectionSweep()
@@ -61,6 +71,40 @@ void ConnectionSweep::remove(SweptConnection *connection)
     connection->m_prev = connection->m_next = nullptr;
     connection->m_sweep = nullptr;
     --m_count;
+    if (connection->m_flushQueued) {
+        connection->m_flushQueued = false;
+        for (auto *list : {&m_toFlush, m_flushing})
+            if (list)
+                std::replace(list->begin(), list->end(), connection, static_cast<SweptConnection *>(nullptr));
+    }
+}
+
+void ConnectionSweep::queueFlush(SweptConnection *connection)
+{
+    connection->m_flushQueued = true;
+    if (m_toFlush.empty())
+        QMetaObject::invokeMethod(this, &ConnectionSweep::flushQueued, Qt::QueuedConnection);
+    m_toFlush.push_back(connection);
+}
+
+void ConnectionSweep::flushQueued()
+{
+    // Connections that ask again while this batch is flushed (a flush that fails may close one) are
+    // flushed by the next posted call.
+    std::vector<SweptConnection *> batch;
+    batch.swap(m_toFlush);
+    m_flushing = &batch;
+    for (SweptConnection *connection : batch) {
+        if (!connection)
+            continue; // it left the sweep meanwhile
+        connection->m_flushQueued = false;
+        connection->flush();
+    }
+    m_flushing = nullptr;
+    if (m_toFlush.empty()) {
+        batch.clear();
+        m_toFlush.swap(batch); // keep the buffer for the next pass
+    }
 }
 
 void ConnectionSweep::timerEvent(QTimerEvent *event)

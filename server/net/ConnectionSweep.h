@@ -2,6 +2,7 @@
 
 #include <QBasicTimer>
 #include <QObject>
+#include <vector>
 
 namespace era::net {
 
@@ -25,19 +26,28 @@ public:
     virtual void sweep(qint64 nowMs) = 0;
     // The owner is going away: drop the connection now (peers still signal closed()).
     virtual void abandon() { delete this; }
+    // Called by the sweep for a connection that asked for it with flushLater().
+    virtual void flush() {}
 
 protected:
     void leaveSweep();
+    // Asks for one flush() at the thread's next pass through its posted events, so that what a
+    // connection is given in one pass (an event, a reply) leaves in one send. False when the connection
+    // is in no sweep (the caller must flush now).
+    bool flushLater();
 
 private:
     friend class ConnectionSweep;
     SweptConnection *m_prev = nullptr;
     SweptConnection *m_next = nullptr;
     ConnectionSweep *m_sweep = nullptr;
+    bool m_flushQueued = false;
 };
 
 // One timer per thread walks all its connections (an intrusive list: no per-connection timer, no
-// allocation per connection). Connections may leave the list while it is walked.
+// allocation per connection). Connections may leave the list while it is walked. The sweep also
+// batches output: connections that wrote during a pass of the event loop are flushed together by one
+// posted call, instead of one send() per frame.
 class ConnectionSweep : public QObject {
     Q_OBJECT
 public:
@@ -58,7 +68,13 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
+    friend class SweptConnection;
+    void queueFlush(SweptConnection *connection);
+    void flushQueued();
+
     QBasicTimer m_timer;
+    std::vector<SweptConnection *> m_toFlush;
+    std::vector<SweptConnection *> *m_flushing = nullptr; // the batch being flushed now
     SweptConnection *m_head = nullptr;
     SweptConnection *m_cursor = nullptr; // the next one to visit while walking
     int m_count = 0;

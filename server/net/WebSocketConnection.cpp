@@ -38,7 +38,10 @@ WebSocketConnection::WebSocketConnection(int descriptor, QSocketNotifier *readNo
 WebSocketConnection::~WebSocketConnection()
 {
     if (m_state != State::Finished) {
-        // Destroyed while open (listener shutdown): drop the socket without signalling.
+        // Destroyed while open (listener shutdown): what the kernel takes of the output now is sent (a close
+        // frame, say), then the socket goes without signalling.
+        if (!m_output.isEmpty() && !m_writeShut)
+            (void)::send(m_fd, m_output.constData(), size_t(m_output.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
         m_readNotifier->setEnabled(false);
         if (m_writeNotifier)
             m_writeNotifier->setEnabled(false);
@@ -86,45 +89,26 @@ void WebSocketConnection::write(const char *a, qsizetype aSize, const char *b, q
 {
     if (m_state == State::Finished || m_writeShut)
         return;
-    qsizetype written = 0;
-    if (m_output.isEmpty()) {
-        iovec parts[2] = {{const_cast<char *>(a), size_t(aSize)}, {const_cast<char *>(b), size_t(bSize)}};
-        msghdr message{};
-        message.msg_iov = parts;
-        message.msg_iovlen = bSize > 0 ? 2 : 1;
-        ssize_t n;
-        do {
-            n = ::sendmsg(m_fd, &message, MSG_NOSIGNAL);
-        } while (n < 0 && errno == EINTR);
-        if (n < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                abortLater(); // the peer is gone; reading will see it too
-                return;
-            }
-            n = 0;
-        }
-        written = qsizetype(n);
-        if (written == aSize + bSize)
-            return;
-    }
-    // Queue the rest and wait until the socket is writable again.
-    if (written < aSize)
-        m_output.append(a + written, aSize - written);
-    const qsizetype fromB = qMax<qsizetype>(0, written - aSize);
-    m_output.append(b + fromB, bSize - fromB);
+    m_output.append(a, aSize);
+    if (bSize > 0)
+        m_output.append(b, bSize);
     if (m_output.size() > m_settings->maxOutputBytes) {
         abortLater(); // a reader this slow would hold unbounded memory
         return;
     }
-    if (!m_writeNotifier) {
-        m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
-        QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this,
-                         &WebSocketConnection::onWritable);
-    }
-    m_writeNotifier->setEnabled(true);
+    // Everything written in this pass of the event loop leaves in one send (an event and the reply that
+    // follows it, say); while the kernel's buffer is full, the write notifier sends it.
+    if (!m_awaitingWritable && !flushLater())
+        sendOutput();
 }
 
-void WebSocketConnection::onWritable()
+void WebSocketConnection::flush()
+{
+    if (m_state != State::Finished && !m_awaitingWritable)
+        sendOutput();
+}
+
+void WebSocketConnection::sendOutput()
 {
     qsizetype done = 0;
     while (done < m_output.size()) {
@@ -136,18 +120,28 @@ void WebSocketConnection::onWritable()
             if (errno == EAGAIN || errno == EWOULDBLOCK)
                 break;
             m_output = QByteArray();
-            finish();
+            abortLater(); // the peer is gone; reading will see it too
             return;
         }
         done += qsizetype(n);
     }
     if (done == m_output.size()) {
         m_output = QByteArray(); // give the memory back while idle
-        m_writeNotifier->setEnabled(false);
+        if (m_awaitingWritable) {
+            m_awaitingWritable = false;
+            m_writeNotifier->setEnabled(false);
+        }
         shutdownIfFlushed();
-    } else {
-        m_output.remove(0, done);
+        return;
     }
+    m_output.remove(0, done);
+    if (!m_writeNotifier) {
+        m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+        QObject::connect(m_writeNotifier, &QSocketNotifier::activated, this,
+                         &WebSocketConnection::sendOutput);
+    }
+    m_awaitingWritable = true;
+    m_writeNotifier->setEnabled(true);
 }
 
 void WebSocketConnection::onReadable()

@@ -9,8 +9,9 @@ class QSocketNotifier;
 namespace era::net {
 
 // Our own RFC 6455 server endpoint on a socket descriptor whose handshake is done: a read notifier, a
-// frame decoder that holds no buffer while idle, direct non-blocking writes with a queue only when the
-// kernel's send buffer is full. Pings and idle timeouts come from the shared ConnectionSweep.
+// frame decoder that holds no buffer while idle, output gathered during one pass of the event loop and
+// sent with one non-blocking send (ConnectionSweep::flushLater), kept only while the kernel's send buffer
+// is full. Pings and idle timeouts come from the shared ConnectionSweep.
 class WebSocketConnection final : public WebSocketPeer,
                                   public SweptConnection,
                                   private ws::FrameDecoder::Sink {
@@ -43,7 +44,8 @@ private:
     void onProtocolError(quint16 closeCode, const char *reason) override;
 
     void onReadable();
-    void onWritable();
+    void flush() override;
+    void sendOutput();
     void sendFrame(ws::Opcode opcode, const char *payload, qsizetype size);
     void write(const char *a, qsizetype aSize, const char *b, qsizetype bSize);
     void startClosing(quint16 code, QByteArrayView reason);
@@ -65,6 +67,7 @@ private:
     State m_state = State::Open;
     bool m_closeSent = false;
     bool m_writeShut = false;
+    bool m_awaitingWritable = false; // the kernel's buffer was full: the write notifier is on
 };
 
 } // namespace era::net
