@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
 #include <QMetaType>
@@ -22,7 +23,16 @@ struct Event {
     Audience audience;
     QJsonObject data;
     QDateTime at;
+    // `data` as compact JSON when the store has it (the text of the event's row), so that the row and the
+    // frames pushed to clients share one serialization; empty for an event made elsewhere.
+    QByteArray dataJson;
 };
+
+// `data` as compact JSON: the store's text, or made now.
+inline QByteArray dataJsonOf(const Event &e)
+{
+    return e.dataJson.isEmpty() ? QJsonDocument(e.data).toJson(QJsonDocument::Compact) : e.dataJson;
+}
 
 using EventList = QList<Event>;
 

@@ -10,8 +10,10 @@ BatchTx::BatchTx(Connection &c, EventList &events, bool reserveSeqs)
 
 Result<qint64> BatchTx::appendEvent(const QString &name, const Audience &audience, const QJsonObject &data)
 {
+    // Serialized once, for the row and for every frame that carries the event.
+    Event event{0, name, audience, data, {}, QJsonDocument(data).toJson(QJsonDocument::Compact)};
     if (!m_reserveSeqs) {
-        Result<Event> e = eventrows::insert(m_connection, name, audience, data);
+        Result<Event> e = eventrows::insert(m_connection, std::move(event));
         if (!e)
             return e.error();
         m_events.append(*e);
@@ -21,7 +23,9 @@ Result<qint64> BatchTx::appendEvent(const QString &name, const Audience &audienc
     auto seq = nextReservedSeq();
     if (!seq)
         return seq;
-    m_events.append(Event{*seq, name, audience, data, QDateTime::currentDateTimeUtc()});
+    event.seq = *seq;
+    event.at = QDateTime::currentDateTimeUtc();
+    m_events.append(std::move(event));
     return *seq;
 }
 

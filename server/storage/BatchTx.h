@@ -7,12 +7,12 @@ namespace era::storage {
 
 // The events appended by the batch's jobs collect in `events` until the commit.
 //
-// With reserved seqs (PostgreSQL, optimistic attempt) an event takes its seq from a block fetched with one
-// round trip, and its row waits in the batch: the rows of every event appended since the last flush go out
+// With reserved seqs (the optimistic attempt) an event takes its seq from a block fetched with one
+// statement, and its row waits in the batch: the rows of every event appended since the last flush go out
 // as one multi-row INSERT, queued (pipelined) with the COMMIT, or earlier, before any statement of a job that
 // names the events table, so such a job still reads every event appended before it. Otherwise each event is
-// one INSERT ... RETURNING seq. Seqs left over when the batch ends are never used: PostgreSQL's seq has gaps
-// anyway (a rolled-back insert consumes its value too).
+// one INSERT ... RETURNING seq. Seqs left over when the batch ends are never used: seqs have gaps anyway
+// (on PostgreSQL a rolled-back insert consumes its value too).
 class BatchTx final : public WriteTx {
 public:
     BatchTx(Connection &c, EventList &events, bool reserveSeqs);

@@ -268,7 +268,7 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
         !s)
         return rollBack(); // the isolated attempt reports it
 
-    BatchTx tx(c, events, dialect == Dialect::Postgres);
+    BatchTx tx(c, events, true);
     for (size_t i = 0; i < batch.size(); ++i) {
         tx.setJobsLeft(qsizetype(batch.size() - i));
         Status s = runGuarded(batch[i].job, static_cast<WriteTx &>(tx));

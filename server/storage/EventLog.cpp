@@ -1,5 +1,6 @@
 #include "storage/EventLog.h"
 
+#include "core/JsonText.h"
 #include "storage/EventRows.h"
 
 #include <QJsonArray>
@@ -18,16 +19,18 @@ QString compactJson(const QJsonDocument &doc)
 
 } // namespace
 
-Result<Event> insert(Connection &c, const QString &name, const Audience &audience, const QJsonObject &data)
+Result<Event> insert(Connection &c, Event event)
 {
     const qint64 at = QDateTime::currentMSecsSinceEpoch();
     auto r = c.exec(QStringLiteral("INSERT INTO events (name, audience, data, at) VALUES ($1, $2, $3, $4) "
                                    "RETURNING seq"),
-                    {name, compactJson(QJsonDocument(QJsonArray::fromStringList(audience))),
-                     compactJson(QJsonDocument(data)), at});
+                    {event.name, compactJson(QJsonDocument(QJsonArray::fromStringList(event.audience))),
+                     QString::fromUtf8(dataJsonOf(event)), at});
     if (!r)
         return r.error();
-    return Event{r->at(0, 0).toLongLong(), name, audience, data, QDateTime::fromMSecsSinceEpoch(at, Qt::UTC)};
+    event.seq = r->at(0, 0).toLongLong();
+    event.at = QDateTime::fromMSecsSinceEpoch(at, Qt::UTC);
+    return event;
 }
 
 namespace {
@@ -52,6 +55,33 @@ Status insertDeferred(Connection &c, std::span<const Event> events)
 {
     if (events.empty())
         return ok();
+    if (c.dialect() == Dialect::Sqlite) {
+        // One JSON array of rows [seq, name, audience, data, at]; json_each hands them out in order.
+        QByteArray rows = "[";
+        for (const Event &e : events) {
+            if (rows.size() > 1)
+                rows += ',';
+            rows += '[';
+            rows += QByteArray::number(e.seq);
+            rows += ',';
+            appendJsonString(rows, e.name);
+            rows += ',';
+            appendJsonString(
+                rows,
+                QByteArrayView(
+                    QJsonDocument(QJsonArray::fromStringList(e.audience)).toJson(QJsonDocument::Compact)));
+            rows += ',';
+            appendJsonString(rows, QByteArrayView(dataJsonOf(e)));
+            rows += ',';
+            rows += QByteArray::number(e.at.toMSecsSinceEpoch());
+            rows += ']';
+        }
+        rows += ']';
+        return c.execDeferred(QStringLiteral("INSERT INTO events (seq, name, audience, data, at) SELECT "
+                                             "r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, "
+                                             "r.value ->> 4 FROM json_each($1) AS r ORDER BY r.key"),
+                              {QString::fromUtf8(rows)});
+    }
     QString seqs = QStringLiteral("{"), names = seqs, audiences = seqs, data = seqs, ats = seqs;
     for (const Event &e : events) {
         if (seqs.size() > 1) {
@@ -62,7 +92,7 @@ Status insertDeferred(Connection &c, std::span<const Event> events)
         ats += QString::number(e.at.toMSecsSinceEpoch());
         appendArrayElement(names, e.name);
         appendArrayElement(audiences, compactJson(QJsonDocument(QJsonArray::fromStringList(e.audience))));
-        appendArrayElement(data, compactJson(QJsonDocument(e.data)));
+        appendArrayElement(data, QString::fromUtf8(dataJsonOf(e)));
     }
     for (QString *array : {&seqs, &names, &audiences, &data, &ats})
         *array += u'}';
@@ -74,6 +104,29 @@ Status insertDeferred(Connection &c, std::span<const Event> events)
 
 Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count)
 {
+    QList<qint64> seqs;
+    if (c.dialect() == Dialect::Sqlite) {
+        // AUTOINCREMENT keeps the largest seq ever used in sqlite_sequence; moving it on reserves the block
+        // (the writer holds the database's write lock, so nobody else takes seqs meanwhile). A rollback
+        // gives the block back.
+        auto r = c.exec(QStringLiteral("UPDATE sqlite_sequence SET seq = seq + $1 WHERE name = 'events' "
+                                       "RETURNING seq"),
+                        {count});
+        if (!r)
+            return r.error();
+        if (r->size() == 0) { // no event was ever written
+            r = c.exec(QStringLiteral("INSERT INTO sqlite_sequence (name, seq) SELECT 'events', "
+                                      "COALESCE(MAX(seq), 0) + $1 FROM events RETURNING seq"),
+                       {count});
+            if (!r)
+                return r.error();
+        }
+        const qint64 last = r->at(0, 0).toLongLong();
+        seqs.reserve(count);
+        for (qint64 seq = last - count + 1; seq <= last; ++seq)
+            seqs.append(seq);
+        return seqs;
+    }
     // The sequence is looked up once per call, not per row (pg_get_serial_sequence reads the catalog; OFFSET
     // 0 keeps the planner from pulling the lookup up into the per-row expression).
     auto r = c.exec(QStringLiteral("SELECT nextval(s.id) AS seq FROM (SELECT "
@@ -82,7 +135,6 @@ Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count)
                     {count});
     if (!r)
         return r.error();
-    QList<qint64> seqs;
     seqs.reserve(r->size());
     for (const QVariantList &row : std::as_const(r->rows))
         seqs.append(row.at(0).toLongLong());
@@ -97,7 +149,8 @@ Event fromRow(const QVariantList &row)
     const QJsonArray audience = QJsonDocument::fromJson(row.at(2).toString().toUtf8()).array();
     for (const QJsonValue &v : audience)
         e.audience.append(v.toString());
-    e.data = QJsonDocument::fromJson(row.at(3).toString().toUtf8()).object();
+    e.dataJson = row.at(3).toString().toUtf8();
+    e.data = QJsonDocument::fromJson(e.dataJson).object();
     e.at = QDateTime::fromMSecsSinceEpoch(row.at(4).toLongLong(), Qt::UTC);
     return e;
 }

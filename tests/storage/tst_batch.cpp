@@ -1,6 +1,6 @@
-// Database batches as the writer builds them: the event rows of a batch (one multi-row statement on
-// PostgreSQL, pipelined with the COMMIT), a job that reads the log its batch is writing, and failures that
-// surface only later in the pipeline.
+// Database batches as the writer builds them, on both backends: the event rows of a batch (seqs reserved in
+// one block, the rows one multi-row statement, on PostgreSQL pipelined with the COMMIT), a job that reads the
+// log its batch is writing, and failures that surface only later in the pipeline.
 #include "StorageTestBackend.h"
 #include "WriterGate.h"
 #include "storage/Database.h"

@@ -1,5 +1,6 @@
 #include "api/ws/Gateway.h"
 
+#include "api/ws/Frames.h"
 #include "api/ws/WsSession.h"
 #include "core/EventBus.h"
 #include "core/Metrics.h"
@@ -92,15 +93,6 @@ void Gateway::sweepHelloDeadlines()
         s->close(4008, u"no hello within %1 s"_s.arg(m_options.helloTimeoutSec));
 }
 
-QByteArray Gateway::frameOf(const Event &event)
-{
-    return QJsonDocument(QJsonObject{{u"type"_s, QLatin1String(protocol::FrameEvent)},
-                                     {u"seq"_s, event.seq},
-                                     {u"name"_s, event.name},
-                                     {u"data"_s, event.data}})
-        .toJson(QJsonDocument::Compact);
-}
-
 bool Gateway::visibleTo(const Audience &audience, const QStringList &tokens)
 {
     for (const QString &a : audience)
@@ -118,7 +110,7 @@ void Gateway::onEvent(const Event &event)
             targets.unite(*it);
     }
     if (!targets.isEmpty()) {
-        const QByteArray frame = frameOf(event);
+        const QByteArray frame = frames::event(event);
         for (WsSession *s : std::as_const(targets))
             s->deliver(event.seq, frame);
     }

@@ -72,8 +72,6 @@ public:
     using Reply = std::function<void(Result<QJsonObject>)>;
     using Command = std::function<void(WsSession &, const QJsonObject &args, Reply)>;
 
-    // The event frame {"type":"event","seq","name","data"}, serialised once for every recipient.
-    static QByteArray frameOf(const Event &event);
     static bool visibleTo(const Audience &audience, const QStringList &tokens);
 
 private:

@@ -1,6 +1,7 @@
 #include "api/ws/WsSession.h"
 
 #include "accounts/AccountStore.h"
+#include "api/ws/Frames.h"
 #include "api/ws/Gateway.h"
 #include "core/EventBus.h"
 #include "core/JsonArgs.h"
@@ -69,17 +70,7 @@ void WsSession::closeAfterReplies(quint16 code, const QString &reason)
 
 void WsSession::sendReply(const QJsonValue &id, const Result<QJsonObject> &result)
 {
-    QJsonObject frame{
-        {u"type"_s, QLatin1String(protocol::FrameReply)}, {u"id"_s, id}, {u"ok"_s, result.ok()}};
-    if (result) {
-        frame.insert(u"result"_s, *result);
-    } else {
-        QJsonObject err = result.error().details;
-        err.insert(u"code"_s, result.error().code);
-        err.insert(u"message"_s, result.error().message);
-        frame.insert(u"error"_s, err);
-    }
-    send(QJsonDocument(frame).toJson(QJsonDocument::Compact));
+    send(frames::reply(id, result));
 }
 
 void WsSession::onText(const QByteArray &utf8)
@@ -277,7 +268,7 @@ void WsSession::replayFrom(qint64 after, qint64 until)
             }
             for (const Event &e : *page) {
                 if (e.seq > m_lastSent && Gateway::visibleTo(e.audience, m_tokens))
-                    send(Gateway::frameOf(e));
+                    send(frames::event(e));
                 m_lastSent = std::max(m_lastSent, e.seq);
             }
             if (page->size() < ReplayPage || m_lastSent >= until)
