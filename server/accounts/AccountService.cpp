@@ -466,9 +466,8 @@ void AccountService::setPreference(const Principal &actor, const QString &name, 
     m_db.write<Done>(
         context,
         [=](WriteTx &tx) -> Result<Done> {
-            Status s = value.isNull()
-                           ? store::removePref(tx.connection(), userId, name)
-                           : store::setPref(tx.connection(), userId, name, QString::fromUtf8(json), nowMs());
+            Status s = value.isNull() ? store::removePref(tx.connection(), userId, name)
+                                      : store::setPref(tx, userId, name, QString::fromUtf8(json), nowMs());
             if (!s)
                 return s.error();
             auto e = tx.appendEvent(u"prefs.changed"_s, {u"user:%1"_s.arg(userId)},

@@ -1,5 +1,7 @@
 #include "accounts/AccountStore.h"
 
+#include "storage/Database.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -164,13 +166,23 @@ Result<QJsonObject> prefs(Connection &c, qint64 userId)
     return out;
 }
 
-Status setPref(Connection &c, qint64 userId, const QString &name, const QString &jsonValue, qint64 nowMs)
+Status setPref(storage::WriteTx &tx, qint64 userId, const QString &name, const QString &jsonValue,
+               qint64 nowMs)
 {
-    return c.execDeferred(
+    // SQLite needs the WHERE to tell the upsert's ON CONFLICT from a join's ON.
+    static const storage::MergeableRow upsert{
+        u"user_prefs"_s,
         u"INSERT INTO user_prefs (user_id, name, value, updated_at) VALUES ($1, $2, $3, $4) "
-        "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, "
-        "updated_at = excluded.updated_at"_s,
-        {userId, name, jsonValue, nowMs});
+        "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"_s,
+        u"INSERT INTO user_prefs (user_id, name, value, updated_at) "
+        "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) "
+        "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"_s,
+        u"INSERT INTO user_prefs (user_id, name, value, updated_at) "
+        "SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3 FROM json_each($1) AS r "
+        "WHERE true ORDER BY r.key "
+        "ON CONFLICT (user_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"_s,
+        2};
+    return tx.writeRow(upsert, {userId, name, jsonValue, nowMs});
 }
 
 Status removePref(Connection &c, qint64 userId, const QString &name)

@@ -8,6 +8,10 @@
 #include <QList>
 #include <optional>
 
+namespace era::storage {
+class WriteTx;
+}
+
 // The SQL of the accounts tables (users, sessions, user_prefs), portable across both storage backends.
 namespace era::accounts::store {
 
@@ -46,8 +50,9 @@ Result<qint64> revokeSession(storage::Connection &c, const QString &tokenHash, q
 Result<qint64> revokeUserSessions(storage::Connection &c, qint64 userId, qint64 nowMs);
 
 Result<QJsonObject> prefs(storage::Connection &c, qint64 userId);
-// Written with the next statement (Connection::execDeferred): a failure is reported there.
-Status setPref(storage::Connection &c, qint64 userId, const QString &name, const QString &jsonValue,
+// Written with the next statement, or with the batch's other preferences in one statement
+// (WriteTx::writeRow): a failure is reported later.
+Status setPref(storage::WriteTx &tx, qint64 userId, const QString &name, const QString &jsonValue,
                qint64 nowMs);
 Status removePref(storage::Connection &c, qint64 userId, const QString &name);
 

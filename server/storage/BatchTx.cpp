@@ -1,18 +1,21 @@
 #include "storage/BatchTx.h"
 
+#include "core/JsonText.h"
 #include "storage/EventRows.h"
+
+#include <algorithm>
 
 namespace era::storage {
 
-BatchTx::BatchTx(Connection &c, EventList &events, bool reserveSeqs)
-    : m_connection(c), m_events(events), m_reserveSeqs(reserveSeqs), m_written(events.size())
+BatchTx::BatchTx(Connection &c, EventList &events, bool deferRows)
+    : m_connection(c), m_events(events), m_deferRows(deferRows), m_written(events.size())
 {}
 
 Result<qint64> BatchTx::appendEvent(const QString &name, const Audience &audience, const QJsonObject &data)
 {
     // Serialized once, for the row and for every frame that carries the event.
     Event event{0, name, audience, data, {}, QJsonDocument(data).toJson(QJsonDocument::Compact)};
-    if (!m_reserveSeqs) {
+    if (!m_deferRows) {
         Result<Event> e = eventrows::insert(m_connection, std::move(event));
         if (!e)
             return e.error();
@@ -57,9 +60,135 @@ Status BatchTx::flushEvents()
                                      std::span<const Event>(m_events.cbegin() + from, m_events.cend()));
 }
 
+Status BatchTx::writeRow(const MergeableRow &statement, const QVariantList &row)
+{
+    if (!m_deferRows)
+        return m_view.execDeferred(statement.one, row);
+    auto it = std::find_if(m_waitingRows.begin(), m_waitingRows.end(),
+                           [&](const WaitingRows &w) { return w.statement == &statement; });
+    if (it == m_waitingRows.end()) {
+        m_waitingRows.push_back({&statement, {}, {}});
+        it = std::prev(m_waitingRows.end());
+    }
+    QString key;
+    for (int i = 0; i < statement.keyColumns && i < row.size(); ++i) {
+        key += row.at(i).toString();
+        key += QChar(0x1f);
+    }
+    if (it->keys.contains(key)) {
+        if (Status s = flushRows(*it); !s)
+            return s;
+    }
+    it->keys.insert(key);
+    it->rows.append(row);
+    return ok();
+}
+
+namespace {
+
+// One PostgreSQL array literal per column: every element quoted (commas, braces and spaces stay in it),
+// NULL bare.
+QVariantList columnArrays(const QList<QVariantList> &rows)
+{
+    const qsizetype columns = rows.first().size();
+    QVariantList arrays;
+    for (qsizetype c = 0; c < columns; ++c) {
+        QString array = QStringLiteral("{");
+        for (const QVariantList &row : rows) {
+            if (array.size() > 1)
+                array += u',';
+            const QVariant &v = row.at(c);
+            if (v.isNull()) {
+                array += QStringLiteral("NULL");
+                continue;
+            }
+            array += u'"';
+            for (QChar ch : v.toString()) {
+                if (ch == u'"' || ch == u'\\')
+                    array += u'\\';
+                array += ch;
+            }
+            array += u'"';
+        }
+        array += u'}';
+        arrays.append(array);
+    }
+    return arrays;
+}
+
+// One JSON array of rows for SQLite's json_each.
+QString jsonRows(const QList<QVariantList> &rows)
+{
+    QByteArray out = "[";
+    for (const QVariantList &row : rows) {
+        if (out.size() > 1)
+            out += ',';
+        out += '[';
+        for (qsizetype c = 0; c < row.size(); ++c) {
+            if (c > 0)
+                out += ',';
+            const QVariant &v = row.at(c);
+            switch (v.isNull() ? QMetaType::UnknownType : v.typeId()) {
+            case QMetaType::UnknownType:
+                out += "null";
+                break;
+            case QMetaType::Bool:
+                out += v.toBool() ? '1' : '0';
+                break;
+            case QMetaType::Int:
+            case QMetaType::UInt:
+            case QMetaType::Long:
+            case QMetaType::LongLong:
+            case QMetaType::ULongLong:
+                out += QByteArray::number(v.toLongLong());
+                break;
+            case QMetaType::Double:
+                out += QByteArray::number(v.toDouble(), 'g', 17);
+                break;
+            default:
+                appendJsonString(out, v.toString());
+            }
+        }
+        out += ']';
+    }
+    out += ']';
+    return QString::fromUtf8(out);
+}
+
+} // namespace
+
+Status BatchTx::flushRows(WaitingRows &waiting)
+{
+    if (waiting.rows.isEmpty())
+        return ok();
+    const QList<QVariantList> rows = std::exchange(waiting.rows, {});
+    waiting.keys.clear();
+    const MergeableRow &statement = *waiting.statement;
+    if (rows.size() == 1)
+        return m_connection.execDeferred(statement.one, rows.first());
+    if (m_connection.dialect() == Dialect::Postgres)
+        return m_connection.execDeferred(statement.manyPostgres, columnArrays(rows));
+    return m_connection.execDeferred(statement.manySqlite, {jsonRows(rows)});
+}
+
+Status BatchTx::flush()
+{
+    for (WaitingRows &waiting : m_waitingRows) {
+        if (Status s = flushRows(waiting); !s)
+            return s;
+    }
+    return flushEvents();
+}
+
 Status BatchTx::View::flushBefore(const QString &sql)
 {
-    // Cheap and conservative: any statement that mentions the word sees every event appended before it.
+    // Cheap and conservative: any statement that mentions a table's name sees every row written to it before.
+    for (WaitingRows &waiting : m_tx.m_waitingRows) {
+        if (!waiting.rows.isEmpty() && sql.contains(waiting.statement->table, Qt::CaseInsensitive)) {
+            if (Status s = m_tx.flushRows(waiting); !s)
+                return s;
+        }
+    }
     if (m_tx.m_written < m_tx.m_events.size() && sql.contains(u"events", Qt::CaseInsensitive))
         return m_tx.flushEvents();
     return ok();

@@ -2,20 +2,25 @@
 
 #include "storage/Database.h"
 
+#include <QSet>
+#include <vector>
+
 // The WriteTx of one batch attempt of the Database's writer; private to the storage layer.
 namespace era::storage {
 
 // The events appended by the batch's jobs collect in `events` until the commit.
 //
-// With reserved seqs (the optimistic attempt) an event takes its seq from a block fetched with one
-// statement, and its row waits in the batch: the rows of every event appended since the last flush go out
+// With reserved seqs (the optimistic attempt) rows wait in the batch. An event takes its seq from a block
+// fetched with one statement, and its row waits: the rows of every event appended since the last flush go out
 // as one multi-row INSERT, queued (pipelined) with the COMMIT, or earlier, before any statement of a job that
 // names the events table, so such a job still reads every event appended before it. Otherwise each event is
-// one INSERT ... RETURNING seq. Seqs left over when the batch ends are never used: seqs have gaps anyway
+// one INSERT ... RETURNING seq. The rows of a MergeableRow statement wait the same way (written by its
+// many-rows form, before the events, or before any statement naming its table); otherwise each is written at
+// once by its one-row form. Seqs left over when the batch ends are never used: seqs have gaps anyway
 // (on PostgreSQL a rolled-back insert consumes its value too).
 class BatchTx final : public WriteTx {
 public:
-    BatchTx(Connection &c, EventList &events, bool reserveSeqs);
+    BatchTx(Connection &c, EventList &events, bool deferRows);
 
     // The batch's connection, as seen through the event rows still waiting in the batch.
     Connection &connection() override { return m_view; }
@@ -30,10 +35,11 @@ public:
     Result<qint64> appendEvent(const QString &name, const Audience &audience,
                                const QJsonObject &data) override;
     void expectEvents(qsizetype count) override { m_expected = count; }
+    Status writeRow(const MergeableRow &statement, const QVariantList &row) override;
 
-    // Queues the rows of the events not written yet; on PostgreSQL a failure is reported by the next
-    // statement (the COMMIT).
-    Status flushEvents();
+    // Queues the rows waiting in the batch (MergeableRow statements, then the events) as one statement each;
+    // on PostgreSQL a failure is reported by the next statement (the COMMIT).
+    Status flush();
 
 private:
     // Forwards every call to the batch's connection, flushing the waiting event rows first when a statement
@@ -53,17 +59,27 @@ private:
         BatchTx &m_tx;
     };
 
+    // The rows of one MergeableRow statement waiting in the batch.
+    struct WaitingRows {
+        const MergeableRow *statement = nullptr;
+        QList<QVariantList> rows;
+        QSet<QString> keys;
+    };
+
     Result<qint64> nextReservedSeq();
+    Status flushEvents();
+    Status flushRows(WaitingRows &waiting);
 
     Connection &m_connection;
     View m_view{*this};
     EventList &m_events;
-    const bool m_reserveSeqs;
+    const bool m_deferRows;
     qsizetype m_jobsLeft = 1;
     qsizetype m_expected = 0; // events the current job said it is about to append
     QList<qint64> m_seqs;
     qsizetype m_nextSeq = 0;
     qsizetype m_written = 0; // m_events before this index have their rows queued or sent
+    std::vector<WaitingRows> m_waitingRows;
 };
 
 } // namespace era::storage

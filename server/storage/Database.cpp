@@ -287,8 +287,9 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
     }
     if (!c.inUsableTransaction())
         return rollBack();
-    // The batch's event rows, one statement, pipelined with the COMMIT: a failure of theirs surfaces there.
-    if (Status s = tx.flushEvents(); !s)
+    // The rows waiting in the batch (its events, merged rows), one statement each, pipelined with the COMMIT:
+    // a failure of theirs surfaces there.
+    if (Status s = tx.flush(); !s)
         return rollBack();
     if (auto r = c.exec(QStringLiteral("COMMIT")); !r) {
         // Without the connection the outcome is unknown: running the jobs again could apply them twice.

@@ -15,6 +15,20 @@ class Metrics;
 
 namespace era::storage {
 
+// A statement that writes one row, in the forms a batch needs to write the rows of many jobs with one
+// statement (WriteTx::writeRow). One static instance per statement.
+struct MergeableRow {
+    QString table; // any statement of the batch that names this table sees the waiting rows first
+    QString one;   // one row: parameters $1..$n
+    // Many rows, the same n columns. PostgreSQL: $1..$n are arrays of the columns' values, for unnest() (cast
+    // them, e.g. $1::bigint[]). SQLite: $1 is a JSON array of rows, for json_each() (`r.value ->> 0`, ...).
+    QString manyPostgres;
+    QString manySqlite;
+    // The first `keyColumns` parameters identify the row: a second row with the same key first flushes the
+    // waiting ones, so the statement never meets one row twice (PostgreSQL's upsert refuses that).
+    int keyColumns = 1;
+};
+
 // The connection as a write job sees it: inside the batch's transaction, with the event log at hand.
 class WriteTx {
 public:
@@ -33,6 +47,14 @@ public:
 
     // Says that the job is about to append `count` events, so that their seqs can be fetched in one go.
     virtual void expectEvents(qsizetype count) { Q_UNUSED(count); }
+
+    // Writes one row with `statement`. Like Connection::execDeferred, a failure may be reported only by a
+    // later statement; a batch may hold the row back and write it with the same statement's rows of the
+    // batch's other jobs, in one statement. Parameters: integers, doubles, strings, bools or null.
+    virtual Status writeRow(const MergeableRow &statement, const QVariantList &row)
+    {
+        return connection().execDeferred(statement.one, row);
+    }
 };
 
 struct DatabaseOptions {

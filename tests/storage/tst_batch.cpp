@@ -1,14 +1,17 @@
 // Database batches as the writer builds them, on both backends: the event rows of a batch (seqs reserved in
-// one block, the rows one multi-row statement, on PostgreSQL pipelined with the COMMIT), a job that reads the
-// log its batch is writing, and failures that surface only later in the pipeline.
+// one block, the rows one multi-row statement, on PostgreSQL pipelined with the COMMIT), the rows its jobs
+// write with one MergeableRow statement, a job that reads what its batch is writing, and failures that
+// surface only later in the pipeline.
 #include "StorageTestBackend.h"
 #include "WriterGate.h"
 #include "storage/Database.h"
 #include "storage/EventLog.h"
 
 #include <QJsonArray>
+#include <QMap>
 #include <QScopeGuard>
 #include <QTest>
+#include <atomic>
 #include <optional>
 
 using namespace era;
@@ -20,6 +23,24 @@ Status insertItem(WriteTx &tx, const QString &label)
 {
     auto r = tx.exec(QStringLiteral("INSERT INTO items (label) VALUES ($1)"), {label});
     return r ? Status(ok()) : Status(r.error());
+}
+
+// A row statement a batch may merge across its jobs (WriteTx::writeRow).
+const MergeableRow &settingRow()
+{
+    static const QString set = QStringLiteral(
+        " ON CONFLICT (owner, name) DO UPDATE SET value = excluded.value, note = excluded.note");
+    static const MergeableRow row{
+        QStringLiteral("settings"),
+        QStringLiteral("INSERT INTO settings (owner, name, value, note) VALUES ($1, $2, $3, $4)") + set,
+        QStringLiteral("INSERT INTO settings (owner, name, value, note) SELECT * FROM "
+                       "unnest($1::bigint[], $2::text[], $3::text[], $4::text[])") +
+            set,
+        QStringLiteral("INSERT INTO settings (owner, name, value, note) SELECT r.value ->> 0, r.value ->> 1, "
+                       "r.value ->> 2, r.value ->> 3 FROM json_each($1) AS r WHERE true ORDER BY r.key") +
+            set,
+        2};
+    return row;
 }
 
 Status appendNamed(WriteTx &tx, const QString &name)
@@ -56,6 +77,21 @@ private:
         return r ? *r : EventList();
     }
 
+    // owner/name -> [value, note], note null as a null QVariant.
+    QMap<QString, QVariantList> settings()
+    {
+        auto r = m_db->readSync<Rows>([](Connection &c) {
+            return c.exec(QStringLiteral("SELECT owner, name, value, note FROM settings"));
+        });
+        QMap<QString, QVariantList> out;
+        if (!r)
+            qWarning("%s", qPrintable(r.error().message));
+        else
+            for (const QVariantList &row : std::as_const(r->rows))
+                out.insert(row.at(0).toString() + u'/' + row.at(1).toString(), {row.at(2), row.at(3)});
+        return out;
+    }
+
     qint64 items(const QString &label)
     {
         auto n = m_db->readSync<qint64>([&](Connection &c) -> Result<qint64> {
@@ -86,6 +122,12 @@ private Q_SLOTS:
             Qt::QueuedConnection);
         Status created = m_db->submitWriteSync([](WriteTx &tx) -> Status {
             auto r = tx.exec(QStringLiteral("CREATE TABLE items (label TEXT PRIMARY KEY)"));
+            if (!r)
+                return r.error();
+            r = tx.exec(
+                QStringLiteral("CREATE TABLE settings (owner BIGINT NOT NULL, name TEXT NOT NULL, value "
+                               "TEXT NOT NULL CHECK (value <> 'refused'), note TEXT, "
+                               "PRIMARY KEY (owner, name))"));
             return r ? Status(ok()) : Status(r.error());
         });
         ERA_VERIFY_OK(created);
@@ -275,6 +317,101 @@ private Q_SLOTS:
             ++next;
         }
         QVERIFY(m_published[0].seq < m_published[1].seq);
+    }
+
+    void rowsOfManyJobsAreMergedAndStoredExactly()
+    {
+        const QStringList texts{QStringLiteral("say \"hi\", {then} 'bye'"),
+                                QStringLiteral("C:\\path\\\"x"),
+                                QStringLiteral("{\"a\",NULL,b}"),
+                                QStringLiteral("NULL"),
+                                QString(),
+                                QStringLiteral("Привет 👋\nline\ttab")};
+        holdWriter();
+        QObject context;
+        int done = 0;
+        std::optional<qint64> seenByReader;
+        // Each job runs once: the merged statements succeeded, no retry job by job wrote the rows instead.
+        auto runs = std::make_shared<std::atomic<int>>(0);
+        auto write = [&](qint64 owner, const QString &name, const QString &value, const QVariant &note) {
+            m_db->submitWrite(
+                &context,
+                [=](WriteTx &tx) {
+                    ++*runs;
+                    return tx.writeRow(settingRow(), {owner, name, value, note});
+                },
+                [&](Status s) {
+                    QVERIFY(s);
+                    ++done;
+                });
+        };
+        for (qsizetype i = 0; i < texts.size(); ++i)
+            write(i, texts[i], texts[i], i % 2 ? QVariant(texts[i]) : QVariant());
+        // The same key again later in the batch: the later value is what stays.
+        write(1, QStringLiteral("again"), QStringLiteral("first"), QStringLiteral("n1"));
+        write(1, QStringLiteral("again"), QStringLiteral("second"), QVariant());
+        // A job that reads the table sees every row written before it in the batch.
+        m_db->submitWrite(
+            &context,
+            [&, runs](WriteTx &tx) -> Status {
+                ++*runs;
+                auto r = tx.exec(QStringLiteral("SELECT COUNT(*) FROM settings"));
+                if (!r)
+                    return r.error();
+                seenByReader = r->at(0, 0).toLongLong();
+                return ok();
+            },
+            [&](Status s) {
+                QVERIFY(s);
+                ++done;
+            });
+        write(99, QStringLiteral("after the reader"), QStringLiteral("last"), QVariant());
+        release();
+        QTRY_COMPARE(done, int(texts.size()) + 4);
+        QCOMPARE(runs->load(), int(texts.size()) + 4);
+
+        QCOMPARE(seenByReader, std::optional<qint64>(texts.size() + 1));
+        const auto stored = settings();
+        QCOMPARE(stored.size(), texts.size() + 2);
+        for (qsizetype i = 0; i < texts.size(); ++i) {
+            const QVariantList row = stored.value(QString::number(i) + u'/' + texts[i]);
+            QCOMPARE(row.value(0).toString(), texts[i]);
+            QCOMPARE(row.value(1).isNull(), i % 2 == 0);
+            if (i % 2)
+                QCOMPARE(row.value(1).toString(), texts[i]);
+        }
+        QCOMPARE(stored.value(QStringLiteral("1/again")).value(0).toString(), QStringLiteral("second"));
+        QVERIFY(stored.value(QStringLiteral("1/again")).value(1).isNull());
+        QCOMPARE(stored.value(QStringLiteral("99/after the reader")).value(0).toString(),
+                 QStringLiteral("last"));
+    }
+
+    void aMergedRowTheDatabaseRefusesFailsOnlyItsJob()
+    {
+        holdWriter();
+        QObject context;
+        QList<std::optional<Status>> results(3);
+        for (int i = 0; i < 3; ++i) {
+            const QString value = i == 1 ? QStringLiteral("refused") : QStringLiteral("fine");
+            m_db->submitWrite(
+                &context,
+                [i, value](WriteTx &tx) -> Status {
+                    if (Status s = appendNamed(tx, QStringLiteral("test.%1").arg(i)); !s)
+                        return s;
+                    return tx.writeRow(settingRow(), {i, QStringLiteral("k"), value, QVariant()});
+                },
+                [&, i](Status s) { results[i] = std::move(s); });
+        }
+        release();
+        QTRY_VERIFY(results[0] && results[1] && results[2]);
+        ERA_VERIFY_OK(*results[0]);
+        QVERIFY(!*results[1]);
+        ERA_VERIFY_OK(*results[2]);
+        const auto stored = settings();
+        QCOMPARE(stored.keys(), (QStringList{QStringLiteral("0/k"), QStringLiteral("2/k")}));
+        QTRY_COMPARE(m_published.size(), 2);
+        QCOMPARE(m_published[0].name, QStringLiteral("test.0"));
+        QCOMPARE(m_published[1].name, QStringLiteral("test.2"));
     }
 
     void seqsKeepIncreasingAcrossBatchesThatRanTwice()
