@@ -3,6 +3,8 @@
 // "--"), N operator WebSockets (hello, presence online, accept every offer) and one supervisor WebSocket.
 // Webhook updates are sent open loop on a fixed schedule; the latency of a message runs from its scheduled
 // send time (so a client that falls behind counts against the figure) to its message.created event.
+#include "../common/ProcCpu.h"
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -29,6 +31,9 @@
 #include <vector>
 
 using namespace Qt::StringLiterals;
+using bench::cpuSeconds;
+using bench::postgresCpu;
+using bench::threadCpu;
 
 namespace {
 
@@ -42,75 +47,6 @@ QElapsedTimer g_clock;
 qint64 nowNs()
 {
     return g_clock.nsecsElapsed();
-}
-
-// CPU seconds (user + system) of a process, from /proc/<pid>/stat.
-double cpuSeconds(qint64 pid)
-{
-    QFile f(u"/proc/%1/stat"_s.arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray line = f.readAll();
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    // After the command name: field 3 is index 0, so utime (14) is 11 and stime (15) is 12.
-    return double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) /
-           double(sysconf(_SC_CLK_TCK));
-}
-
-// CPU seconds per thread of a process, keyed by "name/tid".
-QHash<QString, double> threadCpu(qint64 pid)
-{
-    QHash<QString, double> cpu;
-    QDir tasks(u"/proc/%1/task"_s.arg(pid));
-    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        QFile f(tasks.filePath(tid + u"/stat"_s));
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = f.readAll();
-        const QString name =
-            QString::fromUtf8(line.mid(line.indexOf('(') + 1, line.lastIndexOf(')') - line.indexOf('(') - 1));
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        cpu.insert(name + u'/' + tid, double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) /
-                                          double(sysconf(_SC_CLK_TCK)));
-    }
-    return cpu;
-}
-
-// CPU seconds of every child of the PostgreSQL postmaster listening on `port` (its backends, WAL writer,
-// checkpointer...), keyed by pid; empty when there is none (SQLite).
-QHash<qint64, double> postgresCpu(int port)
-{
-    QHash<qint64, double> cpu;
-    if (port <= 0)
-        return cpu;
-    qint64 postmaster = 0;
-    QHash<qint64, qint64> parentOf;
-    const QDir proc(u"/proc"_s);
-    for (const QString &entry : proc.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        bool isPid = false;
-        const qint64 pid = entry.toLongLong(&isPid);
-        if (!isPid)
-            continue;
-        QFile stat(proc.filePath(entry + u"/stat"_s));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        if (!line.contains("(postgres)"))
-            continue;
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        parentOf.insert(pid, fields.value(1).toLongLong());
-        cpu.insert(pid, double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) /
-                            double(sysconf(_SC_CLK_TCK)));
-        QFile cmd(proc.filePath(entry + u"/cmdline"_s));
-        if (cmd.open(QIODevice::ReadOnly) && cmd.readAll().split('\0').contains(QByteArray::number(port)))
-            postmaster = pid;
-    }
-    QHash<qint64, double> mine;
-    for (auto it = parentOf.cbegin(); it != parentOf.cend(); ++it) {
-        if (postmaster && it.value() == postmaster)
-            mine.insert(it.key(), cpu.value(it.key()));
-    }
-    return mine;
 }
 
 // A counter without labels from era-server's /metrics.

@@ -3,21 +3,19 @@
 // The clients are LoadClients (raw sockets, one epoll loop), so that the load generator takes as little as
 // it can of the cores it shares with the server; each round also reports the CPU per write of the bench,
 // era-server and PostgreSQL.
+#include "../common/ProcCpu.h"
 #include "LoadClients.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTextStream>
 #include <optional>
-#include <unistd.h>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -68,39 +66,21 @@ QByteArray command(const QString &id, const QString &name, const QJsonObject &ar
         .toJson(QJsonDocument::Compact);
 }
 
-// CPU seconds (user + system) of one process, from /proc/<pid>/stat; 0 if it is gone.
-double cpuSeconds(const QString &pid)
-{
-    QFile f(u"/proc/%1/stat"_s.arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray line = f.readAll();
-    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-    // After the command name field 3 is index 0, so utime (14) is 11 and stime (15) is 12.
-    return double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) /
-           double(sysconf(_SC_CLK_TCK));
-}
-
-// CPU seconds of this process, of era-server and of every process named `postgres` (the database's backends
-// and its background writers), so each round can say where a write's CPU went.
+// CPU seconds of this process, of era-server and of the PostgreSQL server on `postgresPort` (its backends
+// and background writers), so each round can say where a write's CPU went.
 struct CpuSample {
     double bench = 0;
     double server = 0;
     double postgres = 0;
 
-    static CpuSample take(const QString &serverPid)
+    static CpuSample take(qint64 serverPid, int postgresPort)
     {
         CpuSample s;
-        s.bench = cpuSeconds(u"self"_s);
-        if (!serverPid.isEmpty())
-            s.server = cpuSeconds(serverPid);
-        const QStringList pids = QDir(u"/proc"_s).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        for (const QString &pid : pids) {
-            QFile comm(u"/proc/%1/comm"_s.arg(pid));
-            if (pid.at(0).isDigit() && comm.open(QIODevice::ReadOnly) &&
-                comm.readAll().trimmed() == "postgres")
-                s.postgres += cpuSeconds(pid);
-        }
+        s.bench = bench::cpuSeconds(QCoreApplication::applicationPid());
+        if (serverPid > 0)
+            s.server = bench::cpuSeconds(serverPid);
+        for (double seconds : bench::postgresCpu(postgresPort))
+            s.postgres += seconds;
         return s;
     }
 };
@@ -113,7 +93,7 @@ struct RoundResult {
 // Runs one round with `clients` connections and `perClient` writes each, every client with one write
 // outstanding; nullopt if anything failed (printed).
 std::optional<RoundResult> round(const QUrl &base, const QStringList &tokens, int clients, int perClient,
-                                 int roundNo, const QString &serverPid)
+                                 int roundNo, qint64 serverPid, int postgresPort)
 {
     LoadClients load(base.host(), quint16(base.port(80)), "/api/v1/ws");
     if (!load.open(clients))
@@ -181,7 +161,7 @@ std::optional<RoundResult> round(const QUrl &base, const QStringList &tokens, in
     if (!load.run(onMessage, [&] { return ready == clients; }))
         return std::nullopt;
 
-    const CpuSample before = CpuSample::take(serverPid);
+    const CpuSample before = CpuSample::take(serverPid, postgresPort);
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < clients; ++i)
@@ -190,7 +170,7 @@ std::optional<RoundResult> round(const QUrl &base, const QStringList &tokens, in
     if (!load.run(onMessage, [&] { return finished == clients; }))
         return std::nullopt;
     const double seconds = double(clock.nsecsElapsed()) / 1e9;
-    const CpuSample after = CpuSample::take(serverPid);
+    const CpuSample after = CpuSample::take(serverPid, postgresPort);
     load.closeAll();
     return RoundResult{
         double(clients) * perClient / seconds,
@@ -213,7 +193,8 @@ int main(int argc, char **argv)
     p.addOption({u"writes"_s, u"total writes per round (at least 20 per client)"_s, u"n"_s, u"8000"_s});
     p.addOption({u"label"_s, u"engine label for the table"_s, u"text"_s, u"era-server"_s});
     p.addOption({u"server-pid"_s, u"era-server's process id, to report its CPU per write"_s, u"pid"_s});
-    p.addOption({u"postgres-cpu"_s, u"report the CPU per write of the processes named postgres"_s});
+    p.addOption({u"postgres-port"_s, u"the database server's port, to report PostgreSQL's CPU per write"_s,
+                 u"port"_s});
     p.process(app);
 
     const QString base = p.value(u"url"_s);
@@ -235,7 +216,8 @@ int main(int argc, char **argv)
     for (const QString &n : p.value(u"clients"_s).split(u',')) {
         const int clients = n.toInt();
         const int perClient = qMax(20, p.value(u"writes"_s).toInt() / qMax(1, clients));
-        const auto r = round(QUrl(base), tokens, clients, perClient, ++roundNo, p.value(u"server-pid"_s));
+        const auto r = round(QUrl(base), tokens, clients, perClient, ++roundNo,
+                             p.value(u"server-pid"_s).toLongLong(), p.value(u"postgres-port"_s).toInt());
         if (!r)
             return 1;
         const double writes = double(clients) * perClient;
@@ -244,7 +226,7 @@ int main(int argc, char **argv)
             << " WebSocket clients, 1 outstanding each | " << clients * perClient << " | "
             << qRound(r->writesPerSecond) << " | " << perWrite(r->cpu.bench) << " | "
             << (p.isSet(u"server-pid"_s) ? perWrite(r->cpu.server) : u"-"_s) << " | "
-            << (p.isSet(u"postgres-cpu"_s) ? perWrite(r->cpu.postgres) : u"-"_s) << " |\n";
+            << (p.isSet(u"postgres-port"_s) ? perWrite(r->cpu.postgres) : u"-"_s) << " |\n";
         out.flush();
     }
     return 0;

@@ -39,7 +39,7 @@ public_path() { # $1 = label, $2 = database url, rest = bench_public_writes opti
     base=$(sed -n 's/.*listening on \(\S*\).*/\1/p' "$data/out")
     password=$(sed -n 's/.*password: \(\S*\).*/\1/p' "$data/out")
     local extra=()
-    [ "$label" = sqlite ] || extra+=(--postgres-cpu)
+    [ "$label" = sqlite ] || extra+=(--postgres-port "$(sed -n 's|.*:\([0-9]*\)/.*|\1|p' <<<"$url")")
     "$build/bench/public_writes/bench_public_writes" --url "$base" --password "$password" --label "$label" \
         --server-pid "$pid" "${extra[@]}" "$@"
     kill -TERM "$pid"
