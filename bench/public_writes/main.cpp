@@ -189,7 +189,7 @@ int main(int argc, char **argv)
     p.addOption({u"url"_s, u"era-server base URL"_s, u"url"_s, u"http://127.0.0.1:8080"_s});
     p.addOption({u"login"_s, u"login"_s, u"login"_s, u"admin"_s});
     p.addOption({u"password"_s, u"password"_s, u"password"_s});
-    p.addOption({u"clients"_s, u"comma-separated client counts"_s, u"list"_s, u"1,16,64,256"_s});
+    p.addOption({u"clients"_s, u"comma-separated client counts"_s, u"list"_s, u"1,16,64,256,1024"_s});
     p.addOption({u"writes"_s, u"total writes per round (at least 20 per client)"_s, u"n"_s, u"8000"_s});
     p.addOption({u"label"_s, u"engine label for the table"_s, u"text"_s, u"era-server"_s});
     p.addOption({u"server-pid"_s, u"era-server's process id, to report its CPU per write"_s, u"pid"_s});

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: bench/public_writes/run.sh [--writes N] [--clients 1,16,64,256]
+# Usage: bench/public_writes/run.sh [--writes N] [--clients 1,16,64,256,1024]
 #
 # Durable writes per second through era-server's public WebSocket API (prefs.set, acknowledged after the
 # durable group commit), on SQLite and on PostgreSQL, side by side with each engine's own limits measured in
