@@ -20,8 +20,21 @@ namespace era::storage {
 
 namespace {
 
-// Hands a job's status to whoever waits for it; called on a storage thread.
-using Deliver = std::function<void(const Status &)>;
+// Hands a job's status to whoever waits for it; called on a storage thread. With a relay, `run` runs on the
+// relay's thread (posted there); without, it runs at once on the storage thread.
+struct Deliver {
+    QObject *relay = nullptr;
+    std::function<void(const Status &)> run;
+
+    void operator()(const Status &s) const
+    {
+        if (!relay)
+            run(s);
+        else
+            QMetaObject::invokeMethod(
+                relay, [run = run, s] { run(s); }, Qt::QueuedConnection);
+    }
+};
 
 struct WriteItem {
     Database::WriteJob job;
@@ -47,28 +60,58 @@ Error shuttingDown()
 Deliver queuedTo(QObject *context, Database::Done done)
 {
     if (!done)
-        return [](const Status &) {};
+        return {nullptr, [](const Status &) {}};
     if (!context) // no thread to go to: the caller asked for the callback on the storage thread
-        return [done = std::move(done)](const Status &s) { done(s); };
+        return {nullptr, std::move(done)};
     QCoreApplication *app = QCoreApplication::instance();
     QObject *relay = app && context->thread() == app->thread() ? static_cast<QObject *>(app) : nullptr;
     if (!relay) {
         // A context on another thread: post to it directly (its owner must keep it alive until delivery).
-        return [guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
-            if (QObject *target = guard.data())
-                QMetaObject::invokeMethod(
-                    target, [done, s] { done(s); }, Qt::QueuedConnection);
-        };
+        return {nullptr, [guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
+                    if (QObject *target = guard.data())
+                        QMetaObject::invokeMethod(
+                            target, [done, s] { done(s); }, Qt::QueuedConnection);
+                }};
     }
-    return [relay, guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
-        QMetaObject::invokeMethod(
-            relay,
-            [guard, done, s] {
+    return {relay, [guard = QPointer<QObject>(context), done = std::move(done)](const Status &s) {
                 if (guard)
                     done(s);
-            },
-            Qt::QueuedConnection);
+            }};
+}
+
+// Delivers the statuses of a batch's jobs with one posted call per relay rather than one per job, so a
+// commit of many jobs answers them all in one pass of the relay thread's event loop. Order is kept: a job's
+// delivery is posted (or run) only after those of every earlier job, so a caller that hears of a later job
+// knows the earlier deliveries are on their way.
+void deliverAll(std::vector<WriteItem> &batch, const std::vector<Status> &results)
+{
+    using Relayed = std::vector<std::pair<std::function<void(const Status &)>, Status>>;
+    std::vector<std::pair<QObject *, std::shared_ptr<Relayed>>> byRelay;
+    auto post = [&byRelay] {
+        for (auto &[relay, relayed] : byRelay)
+            QMetaObject::invokeMethod(
+                relay,
+                [relayed = std::move(relayed)] {
+                    for (auto &[run, status] : *relayed)
+                        run(status);
+                },
+                Qt::QueuedConnection);
+        byRelay.clear();
     };
+    for (size_t i = 0; i < batch.size(); ++i) {
+        Deliver &d = batch[i].deliver;
+        if (!d.relay) {
+            post();
+            d.run(results[i]);
+            continue;
+        }
+        auto it =
+            std::find_if(byRelay.begin(), byRelay.end(), [&](const auto &r) { return r.first == d.relay; });
+        if (it == byRelay.end())
+            it = byRelay.insert(byRelay.end(), {d.relay, std::make_shared<Relayed>()});
+        it->second->emplace_back(std::move(d.run), results[i]);
+    }
+    post();
 }
 
 // Blocks a caller of the *Sync forms until a storage thread delivers.
@@ -76,11 +119,11 @@ class SyncWaiter {
 public:
     Deliver deliverer()
     {
-        return [this](const Status &s) {
-            std::lock_guard lock(m_mutex);
-            m_status.emplace(s);
-            m_ready.notify_one();
-        };
+        return {nullptr, [this](const Status &s) {
+                    std::lock_guard lock(m_mutex);
+                    m_status.emplace(s);
+                    m_ready.notify_one();
+                }};
     }
     Status wait()
     {
@@ -249,8 +292,7 @@ void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
         std::sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.seq < b.seq; });
         Q_EMIT q->committed(events);
     }
-    for (size_t i = 0; i < batch.size(); ++i)
-        batch[i].deliver(results[i]);
+    deliverAll(batch, results);
 }
 
 DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &batch, EventList &events,

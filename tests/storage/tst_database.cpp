@@ -466,6 +466,38 @@ private Q_SLOTS:
         QVERIFY(!called);
     }
 
+    void callbacksOfOneCommitRunInJobOrderAndThoseOfADeadContextAreDropped()
+    {
+        // The results of one commit reach the main thread together; each callback still checks its own
+        // context there.
+        auto db = open();
+        QVERIFY(db);
+        auto gate = std::make_shared<Gate>();
+        auto release = qScopeGuard([gate] { gate->open(); });
+        db->submitWrite(nullptr, [gate](WriteTx &) { return gate->holdWriter(); }, {});
+        QTRY_VERIFY(gate->writerIsHeld());
+
+        QObject kept;
+        auto *dropped = new QObject;
+        QList<int> calls;
+        for (int i = 0; i < 6; ++i) {
+            db->submitWrite(
+                i % 2 ? dropped : &kept,
+                [i](WriteTx &tx) { return insertItem(tx, QStringLiteral("job %1").arg(i)); },
+                [&calls, i](Status s) {
+                    QVERIFY(s);
+                    calls.append(i);
+                });
+        }
+        gate->open();
+        QVERIFY(db->submitWriteSync([](WriteTx &) { return ok(); })); // delivery is posted by now
+        delete dropped;
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        QCOMPARE(calls, (QList<int>{0, 2, 4}));
+        QCOMPARE(count(*db), qint64(6));
+    }
+
     void readResultArrivesOnTheContextThread()
     {
         auto db = open();
