@@ -1,7 +1,7 @@
 #include "storage/EventLog.h"
 
-#include "core/JsonText.h"
 #include "storage/EventRows.h"
+#include "storage/RowBatch.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,73 +33,25 @@ Result<Event> insert(Connection &c, Event event)
     return event;
 }
 
-namespace {
-
-// One element of a PostgreSQL array literal: always quoted, so commas, braces and spaces stay in it.
-void appendArrayElement(QString &array, const QString &value)
-{
-    if (array.size() > 1)
-        array += u',';
-    array += u'"';
-    for (QChar ch : value) {
-        if (ch == u'"' || ch == u'\\')
-            array += u'\\';
-        array += ch;
-    }
-    array += u'"';
-}
-
-} // namespace
-
 Status insertDeferred(Connection &c, std::span<const Event> events)
 {
-    if (events.empty())
-        return ok();
-    if (c.dialect() == Dialect::Sqlite) {
-        // One JSON array of rows [seq, name, audience, data, at]; json_each hands them out in order.
-        QByteArray rows = "[";
-        for (const Event &e : events) {
-            if (rows.size() > 1)
-                rows += ',';
-            rows += '[';
-            rows += QByteArray::number(e.seq);
-            rows += ',';
-            appendJsonString(rows, e.name);
-            rows += ',';
-            appendJsonString(
-                rows,
-                QByteArrayView(
-                    QJsonDocument(QJsonArray::fromStringList(e.audience)).toJson(QJsonDocument::Compact)));
-            rows += ',';
-            appendJsonString(rows, QByteArrayView(dataJsonOf(e)));
-            rows += ',';
-            rows += QByteArray::number(e.at.toMSecsSinceEpoch());
-            rows += ']';
-        }
-        rows += ']';
-        return c.execDeferred(QStringLiteral("INSERT INTO events (seq, name, audience, data, at) SELECT "
-                                             "r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, "
-                                             "r.value ->> 4 FROM json_each($1) AS r ORDER BY r.key"),
-                              {QString::fromUtf8(rows)});
-    }
-    QString seqs = QStringLiteral("{"), names = seqs, audiences = seqs, data = seqs, ats = seqs;
-    for (const Event &e : events) {
-        if (seqs.size() > 1) {
-            seqs += u',';
-            ats += u',';
-        }
-        seqs += QString::number(e.seq);
-        ats += QString::number(e.at.toMSecsSinceEpoch());
-        appendArrayElement(names, e.name);
-        appendArrayElement(audiences, compactJson(QJsonDocument(QJsonArray::fromStringList(e.audience))));
-        appendArrayElement(data, QString::fromUtf8(dataJsonOf(e)));
-    }
-    for (QString *array : {&seqs, &names, &audiences, &data, &ats})
-        *array += u'}';
-    return c.execDeferred(
+    static const MergeableRow row{
+        QStringLiteral("events"),
+        QStringLiteral("INSERT INTO events (seq, name, audience, data, at) VALUES ($1, $2, $3, $4, $5)"),
         QStringLiteral("INSERT INTO events (seq, name, audience, data, at) SELECT * FROM "
                        "unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])"),
-        {seqs, names, audiences, data, ats});
+        QStringLiteral(
+            "INSERT INTO events (seq, name, audience, data, at) SELECT r.value ->> 0, r.value ->> 1, "
+            "r.value ->> 2, r.value ->> 3, r.value ->> 4 FROM json_each($1) AS r ORDER BY r.key"),
+        1};
+    if (events.empty())
+        return ok();
+    QList<QVariantList> rows;
+    rows.reserve(qsizetype(events.size()));
+    for (const Event &e : events)
+        rows.append({e.seq, e.name, compactJson(QJsonDocument(QJsonArray::fromStringList(e.audience))),
+                     QString::fromUtf8(dataJsonOf(e)), e.at.toMSecsSinceEpoch()});
+    return writeRows(c, row, rows);
 }
 
 Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count)
