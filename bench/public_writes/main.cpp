@@ -121,17 +121,19 @@ std::optional<RoundResult> round(const QUrl &base, const QStringList &tokens, in
     // Replies must say ok and answer the command sent; events (prefs.changed) pass. The server writes its
     // frames compact with sorted keys, so the reply awaited and an event are recognized by their text; any
     // other frame is parsed.
+    auto acknowledged = [&](int client) {
+        if (sent[size_t(client)] < perClient)
+            return sendNext(client);
+        ++finished;
+        return true;
+    };
     QByteArray awaited;
     auto onMessage = [&](int client, QByteArrayView message) {
         const int last = sent[size_t(client)] - 1;
         if (last >= 0) {
             awaited = "{\"id\":\"" + QByteArray::number(last) + "\",\"ok\":true,";
-            if (message.startsWith(awaited) && message.endsWith("\"type\":\"res\"}")) {
-                if (sent[size_t(client)] < perClient)
-                    return sendNext(client);
-                ++finished;
-                return true;
-            }
+            if (message.startsWith(awaited) && message.endsWith("\"type\":\"res\"}"))
+                return acknowledged(client);
         }
         if (message.startsWith("{\"data\":") && message.endsWith("\"type\":\"event\"}"))
             return true;
@@ -153,10 +155,7 @@ std::optional<RoundResult> round(const QUrl &base, const QStringList &tokens, in
                                 << '\n';
             return false;
         }
-        if (sent[size_t(client)] < perClient)
-            return sendNext(client);
-        ++finished;
-        return true;
+        return acknowledged(client);
     };
     if (!load.run(onMessage, [&] { return ready == clients; }))
         return std::nullopt;

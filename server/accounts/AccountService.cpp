@@ -1,12 +1,11 @@
 #include "accounts/AccountService.h"
 
 #include "accounts/AccountStore.h"
+#include "core/JsonText.h"
 #include "core/Time.h"
 #include "storage/Database.h"
 
 #include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QRegularExpression>
@@ -457,7 +456,7 @@ void AccountService::setPreference(const Principal &actor, const QString &name, 
                    u"name must be 1-64 characters of a-z, 0-9, '_' or '.', starting with a letter"_s});
         return;
     }
-    const QByteArray json = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+    const QByteArray json = compactJson(value);
     if (json.size() > 16384) {
         done(Error{u"bad_args"_s, u"a preference value may be at most 16 KiB of JSON"_s});
         return;

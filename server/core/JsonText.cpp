@@ -1,5 +1,9 @@
 #include "core/JsonText.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
 namespace era {
 
 void appendJsonString(QByteArray &out, QStringView text)
@@ -47,6 +51,30 @@ void appendJsonString(QByteArray &out, QByteArrayView utf8)
         }
     }
     out += '"';
+}
+
+QByteArray compactJson(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Object:
+        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+    case QJsonValue::Array:
+        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+    case QJsonValue::String: {
+        QByteArray out;
+        appendJsonString(out, value.toString());
+        return out;
+    }
+    case QJsonValue::Bool:
+        return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        return QByteArrayLiteral("null");
+    case QJsonValue::Double:
+        break;
+    }
+    // Numbers as QJsonDocument writes them (integers without a fraction), from inside an array.
+    return QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
 }
 
 } // namespace era

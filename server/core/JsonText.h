@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QJsonValue>
 #include <QStringView>
 
 namespace era {
@@ -12,5 +13,8 @@ namespace era {
 void appendJsonString(QByteArray &out, QStringView text);
 // The same for text that is UTF-8 already.
 void appendJsonString(QByteArray &out, QByteArrayView utf8);
+
+// Any JSON value as compact text, as QJsonDocument writes it (a document holds only arrays and objects).
+QByteArray compactJson(const QJsonValue &value);
 
 } // namespace era

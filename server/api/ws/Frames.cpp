@@ -2,7 +2,6 @@
 
 #include "core/JsonText.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <era/protocol/Protocol.h>
 
@@ -11,25 +10,6 @@ namespace era::api::frames {
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// Any JSON value as compact text (a document needs an array or object around it).
-QByteArray valueJson(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::String: {
-        QByteArray out;
-        appendJsonString(out, value.toString());
-        return out;
-    }
-    case QJsonValue::Bool:
-        return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        return QByteArrayLiteral("null");
-    default:
-        return QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
-    }
-}
 
 QByteArray objectJson(const QJsonObject &object)
 {
@@ -67,7 +47,7 @@ QByteArray reply(const QJsonValue &id, const Result<QJsonObject> &result)
         out += ',';
     }
     out += "\"id\":";
-    out += valueJson(id);
+    out += compactJson(id);
     out += result ? ",\"ok\":true,\"result\":" + objectJson(*result) : QByteArray(",\"ok\":false");
     out += ",\"type\":\"";
     out += protocol::FrameReply;

@@ -8,8 +8,6 @@
 #include "queues/QueueService.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
-#include <era/protocol/Protocol.h>
 
 namespace era::api {
 
