@@ -7,9 +7,26 @@
 
 namespace era::storage {
 
-BatchTx::BatchTx(Connection &c, EventList &events, bool deferRows)
-    : m_connection(c), m_events(events), m_deferRows(deferRows), m_written(events.size())
+BatchTx::BatchTx(Connection &c, EventList &events, bool deferRows, qint64 horizon)
+    : m_connection(c), m_events(events), m_deferRows(deferRows), m_written(events.size()), m_horizon(horizon)
 {}
+
+Status BatchTx::tookSeqs(qint64 first, qint64 last, bool resolvedAtCommit)
+{
+    if (!m_tookSeq) {
+        m_tookSeq = true;
+        if (first > m_horizon + 1) {
+            // Usually seqs nobody used (a rolled-back batch on PostgreSQL): then nothing is read.
+            auto missed = eventrows::readBetween(m_connection, m_horizon, first);
+            if (!missed)
+                return missed.error();
+            m_foreign = std::move(missed).value();
+        }
+    }
+    if (resolvedAtCommit)
+        m_resolvedThrough = qMax(m_resolvedThrough, last);
+    return ok();
+}
 
 Result<qint64> BatchTx::appendEvent(const QString &name, const Audience &audience, const QJsonObject &data)
 {
@@ -19,6 +36,8 @@ Result<qint64> BatchTx::appendEvent(const QString &name, const Audience &audienc
         Result<Event> e = eventrows::insert(m_connection, std::move(event));
         if (!e)
             return e.error();
+        if (Status s = tookSeqs(e->seq, e->seq, m_connection.dialect() == Dialect::Postgres); !s)
+            return s.error();
         m_events.append(*e);
         m_written = m_events.size();
         return e->seq;
@@ -44,6 +63,8 @@ Result<qint64> BatchTx::nextReservedSeq()
         m_nextSeq = 0;
         if (m_seqs.isEmpty())
             return Error{QStringLiteral("sql_error"), QStringLiteral("no seq reserved for an event")};
+        if (Status s = tookSeqs(m_seqs.first(), m_seqs.last(), true); !s)
+            return s.error();
     }
     return m_seqs.at(m_nextSeq++);
 }

@@ -18,9 +18,15 @@ namespace era::storage {
 // many-rows form, before the events, or before any statement naming its table); otherwise each is written at
 // once by its one-row form. Seqs left over when the batch ends are never used: seqs have gaps anyway
 // (on PostgreSQL a rolled-back insert consumes its value too).
+//
+// Other processes append events too (the command line, another node on the same PostgreSQL). `horizon` is
+// the seq up to which the writer has published every event or knows there is none. When the batch takes
+// its first seq and that is past horizon + 1, the events committed in between by others are read (the
+// writers' lock, eventrows::lockWriters, makes sure none is still in flight) so that the writer publishes
+// them before the batch's own.
 class BatchTx final : public WriteTx {
 public:
-    BatchTx(Connection &c, EventList &events, bool deferRows);
+    BatchTx(Connection &c, EventList &events, bool deferRows, qint64 horizon);
 
     // The batch's connection, as seen through the event rows still waiting in the batch.
     Connection &connection() override { return m_view; }
@@ -40,6 +46,14 @@ public:
     // Queues the rows waiting in the batch (MergeableRow statements, then the events) as one statement each;
     // on PostgreSQL a failure is reported by the next statement (the COMMIT).
     Status flush();
+
+    // Events other processes committed between the horizon and the batch's first seq, oldest first.
+    const EventList &foreignEvents() const { return m_foreign; }
+    // The highest seq the batch took that is resolved once it commits, whether an event of the batch uses
+    // it or not (0 if none): a reserved block, or on PostgreSQL any seq taken (its sequence never gives one
+    // back). SQLite's AUTOINCREMENT takes back a seq whose insert a savepoint undid, so there only the
+    // published events count.
+    qint64 seqsResolvedThrough() const { return m_resolvedThrough; }
 
 private:
     // Forwards every call to the batch's connection, flushing the waiting event rows first when a statement
@@ -67,6 +81,8 @@ private:
     };
 
     Result<qint64> nextReservedSeq();
+    // Called with every seq (or block) the batch takes; reads the foreign events on the first.
+    Status tookSeqs(qint64 first, qint64 last, bool resolvedAtCommit);
     Status flushEvents();
     Status flushRows(WaitingRows &waiting);
 
@@ -80,6 +96,10 @@ private:
     qsizetype m_nextSeq = 0;
     qsizetype m_written = 0; // m_events before this index have their rows queued or sent
     std::vector<WaitingRows> m_waitingRows;
+    const qint64 m_horizon;
+    bool m_tookSeq = false;
+    qint64 m_resolvedThrough = 0;
+    EventList m_foreign;
 };
 
 } // namespace era::storage

@@ -2,10 +2,12 @@
 
 #include "core/Metrics.h"
 #include "storage/BatchTx.h"
+#include "storage/EventRows.h"
 #include "storage/Migrations.h"
 #include "storage/OpenConnection.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QPointer>
 #include <QThread>
 #include <algorithm>
@@ -17,6 +19,8 @@
 #include <vector>
 
 namespace era::storage {
+
+Q_LOGGING_CATEGORY(lcStorage, "era.storage")
 
 namespace {
 
@@ -138,6 +142,52 @@ private:
     std::optional<Status> m_status;
 };
 
+// What a committed batch attempt learnt of the seqs (BatchTx): events other processes committed before its
+// own, and the highest seq it resolved.
+struct SeqOutcome {
+    EventList foreign;
+    qint64 resolvedThrough = 0;
+
+    void take(const BatchTx &tx)
+    {
+        foreign = tx.foreignEvents();
+        resolvedThrough = tx.seqsResolvedThrough();
+    }
+};
+
+struct CaughtUp {
+    qint64 position = 0; // every seq up to here is resolved
+    EventList events;    // the stored events after the seq asked for
+};
+
+// In one transaction that holds the writers' lock (PostgreSQL) or in one snapshot (SQLite): the seq position
+// and the events stored after `after` (none when `after` is negative). Called between batches.
+Result<CaughtUp> catchUp(Connection &c, qint64 after)
+{
+    const QString lock = eventrows::lockWritersStatement(c.dialect());
+    if (Status s = c.execScript(lock.isEmpty() ? QStringLiteral("BEGIN") : u"BEGIN; " + lock); !s)
+        return s.error();
+    CaughtUp out;
+    Status s = [&]() -> Status {
+        auto position = eventrows::seqPosition(c);
+        if (!position)
+            return position.error();
+        out.position = *position;
+        if (after < 0)
+            return ok();
+        auto events = eventrows::readBetween(c, after, 0);
+        if (!events)
+            return events.error();
+        out.events = std::move(events).value();
+        return ok();
+    }();
+    if (auto end = c.exec(s ? QStringLiteral("COMMIT") : QStringLiteral("ROLLBACK")); s && !end)
+        s = end.error();
+    if (!s)
+        return s.error();
+    return out;
+}
+
 template <typename Job, typename Arg>
 Status runGuarded(const Job &job, Arg &arg)
 {
@@ -169,6 +219,9 @@ public:
     std::deque<ReadItem> reads;
     bool closing = false;
 
+    // Writer thread only: every seq up to here has been emitted on committed() or has no event (see BatchTx).
+    qint64 seqHorizon = 0;
+
     std::mutex closeMutex; // one close() at a time
     // Set once in start() and kept until destruction.
     std::unique_ptr<QThread> writer;
@@ -179,8 +232,12 @@ public:
     void readerLoop(Connection &c);
     void runBatch(std::vector<WriteItem> &batch);
     enum class Attempt { Done, RolledBack, Delivered };
-    Attempt runOptimistic(std::vector<WriteItem> &batch, EventList &events, std::vector<Status> &results);
-    bool runIsolated(std::vector<WriteItem> &batch, EventList &events, std::vector<Status> &results);
+    Attempt runOptimistic(std::vector<WriteItem> &batch, EventList &events, std::vector<Status> &results,
+                          SeqOutcome &seqs);
+    bool runIsolated(std::vector<WriteItem> &batch, EventList &events, std::vector<Status> &results,
+                     SeqOutcome &seqs);
+    void publish(EventList events, const SeqOutcome &seqs);
+    void publishForeignEvents();
     void recordCommit(std::chrono::steady_clock::duration took, qsizetype jobs, qsizetype failed);
     bool onStorageThread() const;
     bool enqueueWrite(WriteItem item);
@@ -235,15 +292,22 @@ bool DatabasePrivate::enqueueRead(ReadItem item)
 
 void DatabasePrivate::writerLoop()
 {
+    using Clock = std::chrono::steady_clock;
     const size_t maxBatch = size_t(qMax(1, options.maxBatch));
+    const auto pollEvery = std::chrono::milliseconds(options.foreignEventPollMs);
+    auto nextPoll = Clock::now() + pollEvery;
     std::vector<WriteItem> batch;
     for (;;) {
         batch.clear();
         {
             std::unique_lock lock(mutex);
-            writesWaiting.wait(lock, [this] { return !writes.empty() || closing; });
-            if (writes.empty())
-                return; // closing, and everything queued before it has been committed
+            auto ready = [this] { return !writes.empty() || closing; };
+            if (pollEvery.count() > 0)
+                writesWaiting.wait_until(lock, nextPoll, ready);
+            else
+                writesWaiting.wait(lock, ready);
+            if (writes.empty() && closing)
+                return; // everything queued before close() has been committed
             // Everything that queued up during the previous commit shares this one.
             const size_t n = std::min(writes.size(), maxBatch);
             for (size_t i = 0; i < n; ++i) {
@@ -251,8 +315,45 @@ void DatabasePrivate::writerLoop()
                 writes.pop_front();
             }
         }
-        runBatch(batch);
+        if (pollEvery.count() > 0 && Clock::now() >= nextPoll) {
+            publishForeignEvents();
+            nextPoll = Clock::now() + pollEvery;
+        }
+        if (!batch.empty())
+            runBatch(batch);
     }
+}
+
+// Events that other processes committed reach this process's subscribers even when none of its own batches
+// takes a seq after them (an idle server, say). Cheap when there are none: one statement.
+void DatabasePrivate::publishForeignEvents()
+{
+    Connection &c = *writerConnection;
+    if (!c.recover())
+        return;
+    auto position = eventrows::seqPosition(c);
+    if (!position || *position <= seqHorizon)
+        return;
+    auto caught = catchUp(c, seqHorizon);
+    if (!caught) {
+        qCWarning(lcStorage).noquote()
+            << "reading events committed by other processes failed, will retry:" << caught.error().message;
+        return;
+    }
+    SeqOutcome seqs;
+    seqs.resolvedThrough = caught->position;
+    publish(std::move(caught->events), seqs);
+}
+
+// Emits `events` and the foreign events before them, and moves the horizon past every seq now resolved.
+void DatabasePrivate::publish(EventList events, const SeqOutcome &seqs)
+{
+    if (!seqs.foreign.isEmpty())
+        events = seqs.foreign + events;
+    std::sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.seq < b.seq; });
+    seqHorizon = std::max({seqHorizon, seqs.resolvedThrough, events.isEmpty() ? 0 : events.last().seq});
+    if (!events.isEmpty())
+        Q_EMIT q->committed(events);
 }
 
 // A batch first runs optimistically: its jobs one after another in one transaction, without savepoints. Most
@@ -272,7 +373,8 @@ void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
     EventList events;
     std::vector<Status> results;
     results.reserve(batch.size());
-    switch (runOptimistic(batch, events, results)) {
+    SeqOutcome seqs;
+    switch (runOptimistic(batch, events, results, seqs)) {
     case Attempt::Done:
         break;
     case Attempt::Delivered:
@@ -280,7 +382,8 @@ void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
     case Attempt::RolledBack:
         events.clear();
         results.clear();
-        if (!runIsolated(batch, events, results))
+        seqs = {};
+        if (!runIsolated(batch, events, results, seqs))
             return;
         break;
     }
@@ -288,15 +391,12 @@ void DatabasePrivate::runBatch(std::vector<WriteItem> &batch)
         qsizetype(std::count_if(results.begin(), results.end(), [](const Status &s) { return !s; }));
     recordCommit(std::chrono::steady_clock::now() - started, qsizetype(batch.size()), failed);
 
-    if (!events.isEmpty()) {
-        std::sort(events.begin(), events.end(), [](const Event &a, const Event &b) { return a.seq < b.seq; });
-        Q_EMIT q->committed(events);
-    }
+    publish(std::move(events), seqs);
     deliverAll(batch, results);
 }
 
 DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &batch, EventList &events,
-                                                        std::vector<Status> &results)
+                                                        std::vector<Status> &results, SeqOutcome &seqs)
 {
     Connection &c = *writerConnection;
     auto rollBack = [&] {
@@ -309,8 +409,10 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
                                                              : QStringLiteral("BEGIN"));
         !s)
         return rollBack(); // the isolated attempt reports it
+    if (Status s = eventrows::lockWriters(c); !s)
+        return rollBack();
 
-    BatchTx tx(c, events, true);
+    BatchTx tx(c, events, true, seqHorizon);
     for (size_t i = 0; i < batch.size(); ++i) {
         tx.setJobsLeft(qsizetype(batch.size() - i));
         Status s = runGuarded(batch[i].job, static_cast<WriteTx &>(tx));
@@ -323,7 +425,7 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
             (void)c.exec(QStringLiteral("ROLLBACK"));
             events.clear(); // its events were rolled back with it: never publish them
             results.push_back(std::move(s));
-            return Attempt::Done;
+            return Attempt::Done; // and the seqs it took are not known to be resolved (SQLite reuses them)
         }
         return rollBack();
     }
@@ -343,6 +445,7 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
         return rollBack();
     }
     results.assign(batch.size(), Status(ok()));
+    seqs.take(tx);
     return Attempt::Done;
 }
 
@@ -350,7 +453,7 @@ DatabasePrivate::Attempt DatabasePrivate::runOptimistic(std::vector<WriteItem> &
 // the outcome stays unambiguous ("RELEASE; SAVEPOINT" between jobs, "RELEASE; COMMIT" at the end). Returns
 // false if the batch failed as a whole (every job has been told).
 bool DatabasePrivate::runIsolated(std::vector<WriteItem> &batch, EventList &events,
-                                  std::vector<Status> &results)
+                                  std::vector<Status> &results, SeqOutcome &seqs)
 {
     Connection &c = *writerConnection;
     auto failAll = [&](const Error &e) {
@@ -360,13 +463,15 @@ bool DatabasePrivate::runIsolated(std::vector<WriteItem> &batch, EventList &even
         return false;
     };
 
+    // The writers' lock is taken outside the savepoints, so that no job's undoing releases it.
     if (Status s =
             c.execScript(dialect == Dialect::Sqlite ? QStringLiteral("BEGIN IMMEDIATE; SAVEPOINT era_job;")
-                                                    : QStringLiteral("BEGIN; SAVEPOINT era_job;"));
+                                                    : u"BEGIN; " + eventrows::lockWritersStatement(dialect) +
+                                                          u"; SAVEPOINT era_job;");
         !s)
         return failAll(s.error());
 
-    BatchTx tx(c, events, false);
+    BatchTx tx(c, events, false, seqHorizon);
     bool committed = false;
     for (size_t i = 0; i < batch.size(); ++i) {
         const bool last = i + 1 == batch.size();
@@ -391,6 +496,7 @@ bool DatabasePrivate::runIsolated(std::vector<WriteItem> &batch, EventList &even
         if (auto r = c.exec(QStringLiteral("COMMIT")); !r)
             return failAll(r.error());
     }
+    seqs.take(tx);
     return true;
 }
 
@@ -449,10 +555,16 @@ Result<std::unique_ptr<Database>> Database::open(const DatabaseOptions &options)
     if (!version)
         return version.error();
 
+    // Events committed before this point are in the log (clients replay them); those after are emitted.
+    auto start = catchUp(**writer, -1);
+    if (!start)
+        return start.error();
+
     auto d = std::make_unique<DatabasePrivate>();
     d->options = options;
     d->dialect = (*writer)->dialect();
     d->schemaVersion = *version;
+    d->seqHorizon = start->position;
     d->writerConnection = std::move(writer).value();
     for (int i = 0; i < qMax(1, options.readers); ++i) {
         ConnectionOptions readerOptions;

@@ -63,6 +63,9 @@ struct DatabaseOptions {
     int readers = 2;            // reader connections (each on its own thread)
     int maxBatch = 512;         // most write jobs that share one commit
     Metrics *metrics = nullptr; // receives the commit latency histogram and counters when set
+    // How often the writer looks for events that other processes committed (the command line, another node)
+    // when its own batches have not come across them; 0: never (a process that publishes nothing).
+    int foreignEventPollMs = 1000;
 };
 
 class DatabasePrivate;
@@ -141,7 +144,9 @@ public:
     void close();
 
 Q_SIGNALS:
-    // Emitted on the writer thread after each durable commit with the events appended in it, in seq order.
+    // Emitted on the writer thread after each durable commit with the events appended in it, in seq order,
+    // preceded by any events other processes committed with smaller seqs that were not emitted yet. Across
+    // emissions seqs only grow, and every event of the log after the database was opened is emitted once.
     // Connect with Qt::QueuedConnection (the EventBus does).
     void committed(const era::EventList &events);
 

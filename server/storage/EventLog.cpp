@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <limits>
 
 namespace era::storage {
 
@@ -91,6 +92,48 @@ Result<QList<qint64>> reserveSeqs(Connection &c, qint64 count)
     for (const QVariantList &row : std::as_const(r->rows))
         seqs.append(row.at(0).toLongLong());
     return seqs;
+}
+
+QString lockWritersStatement(Dialect dialect)
+{
+    // Keyed by the events table itself: one lock per installation (a schema of its own has its own), and the
+    // first key ("era:" in ASCII) keeps it apart from the advisory locks of other applications.
+    return dialect == Dialect::Sqlite
+               ? QString()
+               : QStringLiteral("SELECT pg_advisory_xact_lock(1701994810, 'events'::regclass::oid::integer)");
+}
+
+Status lockWriters(Connection &c)
+{
+    if (c.dialect() == Dialect::Sqlite)
+        return ok();
+    return c.execDeferred(lockWritersStatement(c.dialect()));
+}
+
+Result<qint64> seqPosition(Connection &c)
+{
+    auto r = c.dialect() == Dialect::Sqlite
+                 ? c.exec(QStringLiteral(
+                       "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'events'"))
+                 : c.exec(QStringLiteral("SELECT COALESCE(pg_sequence_last_value("
+                                         "pg_get_serial_sequence('events', 'seq')::regclass), 0)"));
+    if (!r)
+        return r.error();
+    return r->at(0, 0).toLongLong();
+}
+
+Result<EventList> readBetween(Connection &c, qint64 after, qint64 before)
+{
+    auto r = c.exec(u"SELECT " + QString::fromUtf16(selectColumns) +
+                        u" FROM events WHERE seq > $1 AND seq < $2 ORDER BY seq",
+                    {after, before > 0 ? before : std::numeric_limits<qint64>::max()});
+    if (!r)
+        return r.error();
+    EventList out;
+    out.reserve(r->size());
+    for (const QVariantList &row : std::as_const(r->rows))
+        out.append(fromRow(row));
+    return out;
 }
 
 Event fromRow(const QVariantList &row)

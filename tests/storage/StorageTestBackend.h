@@ -6,8 +6,13 @@
 #include <QTemporaryDir>
 #include <memory>
 
-// QVERIFY for a Result or Status that prints the error (QVERIFY2 evaluates its message even on success).
-#define ERA_VERIFY_OK(result) QVERIFY2(bool(result), (result) ? "" : qPrintable((result).error().message))
+// QVERIFY for a Result or Status that prints the error. The expression is evaluated once (QVERIFY2 evaluates
+// its message even on success, so the error is read from the one result).
+#define ERA_VERIFY_OK(result)                                                                                \
+    do {                                                                                                     \
+        const auto &eraVerified = (result);                                                                  \
+        QVERIFY2(bool(eraVerified), eraVerified ? "" : qPrintable(eraVerified.error().message));             \
+    } while (false)
 
 // A fresh, empty database per test function on the backend named by the global "backend" column.
 //

@@ -15,6 +15,7 @@
 
 using namespace era;
 using namespace era::storage;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -26,6 +27,38 @@ Status insertItem(WriteTx &tx, const QString &label)
     return r ? Status(ok()) : Status(r.error());
 }
 
+Status appendNamed(WriteTx &tx, const QString &name)
+{
+    auto e = tx.appendEvent(name, {QStringLiteral("all")}, {});
+    return e ? Status(ok()) : Status(e.error());
+}
+
+// Everything a Database emits on committed(), in order, received on the test's thread.
+class EmittedEvents : public QObject {
+public:
+    explicit EmittedEvents(Database &db)
+    {
+        connect(
+            &db, &Database::committed, this, [this](const EventList &e) { events += e; },
+            Qt::QueuedConnection);
+    }
+    QStringList names() const
+    {
+        QStringList out;
+        for (const Event &e : events)
+            out.append(e.name);
+        return out;
+    }
+    QList<qint64> seqs() const
+    {
+        QList<qint64> out;
+        for (const Event &e : events)
+            out.append(e.seq);
+        return out;
+    }
+    EventList events;
+};
+
 } // namespace
 
 class DatabaseTest : public QObject {
@@ -34,11 +67,12 @@ class DatabaseTest : public QObject {
 private:
     StorageTestBackend m_backend;
 
-    std::unique_ptr<Database> open(Metrics *metrics = nullptr)
+    std::unique_ptr<Database> open(Metrics *metrics = nullptr, int foreignEventPollMs = 0)
     {
         DatabaseOptions options;
         options.url = m_backend.url();
         options.metrics = metrics;
+        options.foreignEventPollMs = foreignEventPollMs;
         auto db = Database::open(options);
         if (!db) {
             qWarning("open failed: %s", qPrintable(db.error().message));
@@ -541,6 +575,126 @@ private Q_SLOTS:
         QTRY_VERIFY(seq.has_value());
         QVERIFY(*seq);
         QVERIFY(**seq > 0);
+    }
+
+    // One job that appends one event named `name`, waited for.
+    static bool appendSync(Database &db, const QString &name)
+    {
+        Status s = db.submitWriteSync([&](WriteTx &tx) { return appendNamed(tx, name); });
+        if (!s)
+            qWarning("append %s failed: %s", qPrintable(name), qPrintable(s.error().message));
+        return bool(s);
+    }
+
+    QList<qint64> loggedSeqs(Database &db)
+    {
+        auto log = db.readSync<EventList>([](Connection &c) { return eventlog::readSince(c, 0, 1000); });
+        QList<qint64> out;
+        for (const Event &e : log ? *log : EventList())
+            out.append(e.seq);
+        return out;
+    }
+
+    // Another process (the command line, another node) appends events to the same log: they reach this
+    // process's subscribers in seq order, before the next event of its own, and once.
+    void eventsAnotherProcessCommittedAreEmittedBeforeTheNextOwnEvent()
+    {
+        auto server = open();
+        auto cli = open();
+        QVERIFY(server && cli);
+        EmittedEvents seen(*server);
+        QVERIFY(appendSync(*server, u"own.1"_s));
+        QVERIFY(appendSync(*cli, u"cli.1"_s));
+        QVERIFY(appendSync(*cli, u"cli.2"_s));
+        QVERIFY(appendSync(*server, u"own.2"_s));
+
+        const QStringList expected{u"own.1"_s, u"cli.1"_s, u"cli.2"_s, u"own.2"_s};
+        QTRY_COMPARE(seen.names(), expected);
+        QCOMPARE(seen.seqs(), loggedSeqs(*server));
+    }
+
+    // The isolated attempt (a batch with a failing job) finds them too.
+    void eventsAnotherProcessCommittedAreEmittedByABatchWithAFailingJob()
+    {
+        auto server = open();
+        auto cli = open();
+        QVERIFY(server && cli);
+        EmittedEvents seen(*server);
+        QVERIFY(appendSync(*server, u"own.1"_s));
+        QVERIFY(appendSync(*cli, u"cli.1"_s));
+
+        Gate gate;
+        server->submitWrite(nullptr, [&](WriteTx &) { return gate.holdWriter(); }, {});
+        QTRY_VERIFY(gate.writerIsHeld());
+        std::atomic<int> delivered = 0;
+        auto count = [&](Status) { ++delivered; };
+        server->submitWrite(
+            nullptr, [](WriteTx &tx) { return appendNamed(tx, u"own.2"_s); }, count);
+        server->submitWrite(
+            nullptr,
+            [](WriteTx &tx) -> Status {
+                if (Status s = appendNamed(tx, u"own.failed"_s); !s)
+                    return s;
+                return Error{u"test"_s, u"this job fails"_s};
+            },
+            count);
+        server->submitWrite(
+            nullptr, [](WriteTx &tx) { return appendNamed(tx, u"own.3"_s); }, count);
+        gate.open();
+        QTRY_COMPARE(delivered.load(), 3);
+
+        const QStringList expected{u"own.1"_s, u"cli.1"_s, u"own.2"_s, u"own.3"_s};
+        QTRY_COMPARE(seen.names(), expected);
+        QCOMPARE(seen.seqs(), loggedSeqs(*server));
+    }
+
+    void eventsAnotherProcessCommittedAreEmittedWhileIdle()
+    {
+        auto server = open(nullptr, 20);
+        auto cli = open();
+        QVERIFY(server && cli);
+        EmittedEvents seen(*server);
+        QVERIFY(appendSync(*cli, u"cli.1"_s));
+        QTRY_COMPARE(seen.names(), QStringList{u"cli.1"_s});
+
+        // Not again, and the next own event follows it.
+        QVERIFY(appendSync(*server, u"own.1"_s));
+        const QStringList expected{u"cli.1"_s, u"own.1"_s};
+        QTRY_COMPARE(seen.names(), expected);
+        QCOMPARE(seen.seqs(), loggedSeqs(*server));
+    }
+
+    // A writer that has taken a seq and not committed yet holds the others back (PostgreSQL: the writers'
+    // advisory lock; SQLite: its write lock). Otherwise a later seq could commit and be emitted first, and
+    // the earlier one, committed after, would be skipped by every subscriber.
+    void aWriterHoldingASeqHoldsBackTheOthersSoNoEventIsSkipped()
+    {
+        auto server = open();
+        auto cli = open();
+        QVERIFY(server && cli);
+        EmittedEvents seen(*server);
+        QVERIFY(appendSync(*server, u"own.1"_s));
+
+        Gate gate;
+        cli->submitWrite(nullptr,
+                         [&](WriteTx &tx) -> Status {
+                             if (Status s = appendNamed(tx, u"cli.slow"_s); !s)
+                                 return s;
+                             return gate.holdWriter();
+                         },
+                         {});
+        QTRY_VERIFY(gate.writerIsHeld());
+        std::atomic<bool> done = false;
+        server->submitWrite(
+            nullptr, [](WriteTx &tx) { return appendNamed(tx, u"own.2"_s); },
+            [&](Status s) { done = bool(s); });
+        QTest::qWait(300); // time for the server's batch to take its seq and commit, were it not held back
+        gate.open();
+        QTRY_VERIFY(done.load());
+
+        const QStringList expected{u"own.1"_s, u"cli.slow"_s, u"own.2"_s};
+        QTRY_COMPARE(seen.names(), expected);
+        QCOMPARE(seen.seqs(), loggedSeqs(*server));
     }
 
     void readJobsCannotWrite()
