@@ -7,7 +7,8 @@
 # Env: BUILD_DIR (default <repo>/build), ERA_SERVER, BENCH_WS_SERVER (binaries; default under BUILD_DIR),
 #      IDLE (default 5: seconds the idle server's CPU is watched after all connected),
 #      REPEAT (default 3: each server is measured this many times, fresh process each time, order rotated),
-#      SKIP_ERA=1 to leave era-server out.
+#      SKIP_ERA=1 to leave era-server out, PLAIN_QT=1 to add Qt's own QWebSocketServer (bench_ws_server
+#      --plain-qt; slow: about a minute per run at 10,000).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -119,17 +120,25 @@ run_harness() { # the network layer alone: era_net's Listener + epoll dispatcher
     measure harness "ws://127.0.0.1:$started_port/api/v1/ws" "$started_pid" none
 }
 
+run_plain_qt() { # Qt 6.4's QWebSocketServer on Qt's default dispatcher: what a Qt server has without era_net
+    start_listening plainqt "$BENCH_WS_SERVER" --plain-qt
+    measure plainqt "ws://127.0.0.1:$started_port/api/v1/ws" "$started_pid" none
+}
+
 prepare_era || true
 REPEAT=${REPEAT:-3}
 for ((r = 1; r <= REPEAT; r++)); do
     # Rotate the order so no server always runs first (cold caches) or last.
     order=(node era harness)
-    order=("${order[@]:$(( (r - 1) % 3 ))}" "${order[@]:0:$(( (r - 1) % 3 ))}")
+    [[ -n "${PLAIN_QT:-}" ]] && order+=(plainqt)
+    shift_by=$(( (r - 1) % ${#order[@]} ))
+    order=("${order[@]:$shift_by}" "${order[@]:0:$shift_by}")
     for which in "${order[@]}"; do
         case $which in
         node) run_node ;;
         era) [[ -n "$era_ready" ]] && run_era ;;
         harness) [[ -x "$BENCH_WS_SERVER" ]] && run_harness ;;
+        plainqt) [[ -x "$BENCH_WS_SERVER" ]] && run_plain_qt ;;
         esac
     done
 done
@@ -138,9 +147,11 @@ table=$(node -e '
     const fs = require("fs");
     const [dir, wsVersion, eraNote] = process.argv.slice(1);
     const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-    const rows = [["node", `Node.js ws ${wsVersion}`], ["era", "era-server"], ["harness", "bench_ws_server (era_net alone)"]];
+    const rows = [["node", `Node.js ws ${wsVersion}`], ["era", "era-server"], ["harness", "bench_ws_server (era_net alone)"],
+                  ["plainqt", "Qt 6.4 QWebSocketServer (bench_ws_server --plain-qt)"]];
     for (const [key, label] of rows) {
         const file = `${dir}/${key}.jsonl`;
+        if (!fs.existsSync(file) && key === "plainqt") continue;
         if (!fs.existsSync(file)) { console.log(`| ${label} | ${key === "era" ? eraNote : "not run"} | | | | | |`); continue; }
         const runs = fs.readFileSync(file, "utf8").trim().split("\n").filter(Boolean).map(JSON.parse);
         const t = runs.map(r => r.seconds), kb = runs.map(r => r.kbPerConnection), cpu = runs.map(r => r.serverCpuSeconds);
@@ -150,7 +161,7 @@ table=$(node -e '
                     `${median(kb).toFixed(2)} KB | ${median(cpu).toFixed(2)} s | ${median(idle).toFixed(1)} % | ${runs.length} | ${alive} |`);
     }
 ' "$results" "$(node -p 'require(process.argv[1]+"/node_modules/ws/package.json").version' "$here")" \
-    "not run (no binary at $ERA_SERVER)")
+    "$([[ -n "${SKIP_ERA:-}" ]] && echo "not run (SKIP_ERA)" || echo "not run (no binary at $ERA_SERVER)")")
 
 echo
 echo "$N idle WebSocket connections, batches of $BATCH, $(nproc) CPUs, $(uname -r)"
@@ -159,4 +170,4 @@ echo "| server | connect + hello, all: median (min-max) | RSS growth per connect
 echo "|---|---|---|---|---|---|---|"
 echo "$table"
 echo
-echo "reproduce: cmake --build ${BUILD_DIR#$root/} --target era-server bench_ws_server && BUILD_DIR=${BUILD_DIR#$root/} REPEAT=$REPEAT IDLE=${IDLE:-5} bench/ws_idle/run.sh $N $BATCH"
+echo "reproduce: cmake --build ${BUILD_DIR#$root/} --target era-server bench_ws_server && BUILD_DIR=${BUILD_DIR#$root/} REPEAT=$REPEAT IDLE=${IDLE:-5}${PLAIN_QT:+ PLAIN_QT=1} bench/ws_idle/run.sh $N $BATCH"
