@@ -192,8 +192,10 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
     listen.port = quint16(config.integer(u"http.port"_s));
     listen.wsPath = "/api/v1/ws";
     listen.maxHeaderBytes = config.integer(u"http.max_header_bytes"_s);
-    // Uploads may be larger than other bodies; HttpApi still refuses JSON bodies above http.max_body_bytes.
-    listen.maxBodyBytes = qMax(config.integer(u"http.max_body_bytes"_s), maxFileBytes);
+    // Every route takes http.max_body_bytes but the upload route, which takes files.max_bytes: refused from
+    // the declared length, before the body is read.
+    listen.bodyLimits.defaultBytes = config.integer(u"http.max_body_bytes"_s);
+    listen.bodyLimits.byPathPrefix = {{api::FilesApi::UploadPath, maxFileBytes}};
     listen.maxMessageBytes = gatewayOptions.maxMessageBytes;
     listen.heartbeatIntervalSec = gatewayOptions.heartbeatIntervalSec;
     listen.idleTimeoutSec = gatewayOptions.idleTimeoutSec;
@@ -258,6 +260,11 @@ QString Server::url() const
 QString Server::firstAdminPassword() const
 {
     return m->firstAdminPassword;
+}
+
+storage::Database &Server::database() const
+{
+    return *m->db;
 }
 
 void Server::pruneEvents()

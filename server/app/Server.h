@@ -7,6 +7,10 @@
 #include <functional>
 #include <memory>
 
+namespace era::storage {
+class Database;
+}
+
 namespace era::app {
 
 struct ServerParts;
@@ -25,6 +29,9 @@ public:
     QString url() const;
     // The generated password of the first admin, when this start created it.
     QString firstAdminPassword() const;
+
+    // The server's own database: for in-process tests that must reach its writer (to hold it, say).
+    storage::Database &database() const;
 
     // Graceful stop: refuse new connections, tell sessions, finish and commit queued writes, flush replies.
     void shutdown();

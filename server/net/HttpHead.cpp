@@ -1,6 +1,8 @@
 #include "net/HttpHead.h"
 
 #include <QByteArrayMatcher>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace era::net {
 
@@ -108,27 +110,59 @@ std::optional<HttpHead> parseHttpHead(QByteArrayView head)
     return result;
 }
 
+qint64 BodyLimits::forPath(QByteArrayView path) const
+{
+    qint64 limit = defaultBytes;
+    qsizetype matched = -1;
+    for (const auto &[prefix, bytes] : byPathPrefix) {
+        const bool matches =
+            path.startsWith(prefix) &&
+            (path.size() == prefix.size() || prefix.endsWith('/') || path.at(prefix.size()) == '/');
+        if (matches && prefix.size() > matched) {
+            matched = prefix.size();
+            limit = bytes;
+        }
+    }
+    return limit;
+}
+
+qint64 BodyLimits::largest() const
+{
+    qint64 out = defaultBytes;
+    for (const auto &entry : byPathPrefix)
+        out = qMax(out, entry.second);
+    return out;
+}
+
+HeadVerdict rejection(int status, QByteArray code, QByteArray message, qint64 maxBytes, QByteArray extra)
+{
+    return HeadVerdict{HeadVerdict::Reject, status,   std::move(code),
+                       std::move(message),  maxBytes, std::move(extra)};
+}
+
 HeadVerdict classifyHead(const HttpHead &head, const HeadLimits &limits)
 {
-    const auto reject = [](int status, QByteArray extra = {}) {
-        return HeadVerdict{HeadVerdict::Reject, status, std::move(extra)};
-    };
     const bool upgrade = head.hasToken("upgrade", "websocket");
     if (head.path == limits.wsPath) {
         if (!upgrade)
-            return reject(426, "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
+            return rejection(426, "upgrade_required", limits.wsPath + " takes only WebSocket upgrades", -1,
+                             "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
         if (head.method != "GET" || !head.hasToken("connection", "upgrade") || head.version != "HTTP/1.1")
-            return reject(400);
+            return rejection(400, "bad_request",
+                             "a WebSocket upgrade is a GET over HTTP/1.1 with Connection: Upgrade");
         if (head.value("sec-websocket-version") != "13")
-            return reject(426, "Sec-WebSocket-Version: 13\r\n");
+            return rejection(426, "upgrade_required", "only WebSocket version 13 is spoken", -1,
+                             "Sec-WebSocket-Version: 13\r\n");
         const QByteArray key = head.value("sec-websocket-key");
         const auto decoded = QByteArray::fromBase64Encoding(key, QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded || decoded.decoded.size() != 16)
-            return reject(400);
-        return HeadVerdict{HeadVerdict::WebSocket, 0, {}};
+            return rejection(400, "bad_request", "Sec-WebSocket-Key must be 16 bytes in base64");
+        HeadVerdict webSocket;
+        webSocket.kind = HeadVerdict::WebSocket;
+        return webSocket;
     }
     if (upgrade)
-        return reject(404);
+        return rejection(404, "not_found", "WebSocket upgrades are served only on " + limits.wsPath);
 
     qsizetype lengths = 0;
     for (const auto &[name, value] : head.headers) {
@@ -137,19 +171,29 @@ HeadVerdict classifyHead(const HttpHead &head, const HeadLimits &limits)
         bool ok = false;
         const qint64 length = value.toLongLong(&ok);
         if (!ok || length < 0 || ++lengths > 1)
-            return reject(400);
-        if (length > limits.maxBodyBytes)
-            return reject(413);
+            return rejection(400, "bad_request", "Content-Length must be given once, as a whole number");
+        const qint64 limit = limits.body.forPath(head.path);
+        if (length > limit)
+            return rejection(413, "too_large",
+                             "the body of " + head.method + ' ' + head.path + " may be at most " +
+                                 QByteArray::number(limit) + " bytes",
+                             limit);
     }
     return HeadVerdict{};
 }
 
-QByteArray rejectResponse(int status, const QByteArray &extraHeaders)
+QByteArray rejectResponse(const HeadVerdict &verdict)
 {
-    const QByteArray body = QByteArray(reasonPhrase(status)) + '\n';
-    return "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) +
-           "\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: " +
-           QByteArray::number(body.size()) + "\r\n" + extraHeaders + "\r\n" + body;
+    QJsonObject error{{QStringLiteral("code"), QString::fromLatin1(verdict.code)},
+                      {QStringLiteral("message"), QString::fromLatin1(verdict.message)}};
+    if (verdict.maxBytes >= 0)
+        error.insert(QStringLiteral("max_bytes"), verdict.maxBytes);
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(QJsonDocument::Compact);
+    return "HTTP/1.1 " + QByteArray::number(verdict.status) + ' ' + reasonPhrase(verdict.status) +
+           "\r\nConnection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
+           "Content-Length: " +
+           QByteArray::number(body.size()) + "\r\n" + verdict.extra + "\r\n" + body;
 }
 
 } // namespace era::net

@@ -28,18 +28,39 @@ std::optional<HttpHead> parseHttpHead(QByteArrayView head);
 struct HeadVerdict {
     enum Kind { Http, WebSocket, Reject };
     Kind kind = Http;
-    int status = 0;   // for Reject
-    QByteArray extra; // extra response header lines for Reject, each ending in CRLF
+    // For Reject: the status, the error code and message of the JSON answer, the limit that was passed
+    // (max_bytes, when one was), and extra response header lines, each ending in CRLF.
+    int status = 0;
+    QByteArray code;
+    QByteArray message;
+    qint64 maxBytes = -1;
+    QByteArray extra;
+};
+
+// The largest body a request may declare, by the path of its head: one mechanism for every route, so that a
+// body is refused before it is read.
+struct BodyLimits {
+    qint64 defaultBytes = 1 << 20;
+    // Paths allowed another limit (file uploads). A prefix matches itself and the paths below it:
+    // "/api/v1/files" matches "/api/v1/files" and "/api/v1/files/x", not "/api/v1/filesx". The longest
+    // matching prefix wins.
+    QList<std::pair<QByteArray, qint64>> byPathPrefix;
+
+    qint64 forPath(QByteArrayView path) const;
+    qint64 largest() const;
 };
 
 struct HeadLimits {
     QByteArray wsPath;
-    qint64 maxBodyBytes = 0;
+    BodyLimits body;
 };
 
 HeadVerdict classifyHead(const HttpHead &head, const HeadLimits &limits);
+HeadVerdict rejection(int status, QByteArray code, QByteArray message, qint64 maxBytes = -1,
+                      QByteArray extra = {});
 
-// A complete "Connection: close" response with a short text body.
-QByteArray rejectResponse(int status, const QByteArray &extraHeaders = {});
+// A complete "Connection: close" response whose body is the API's JSON error envelope
+// ({"error":{"code","message"[,"max_bytes"]}}).
+QByteArray rejectResponse(const HeadVerdict &verdict);
 
 } // namespace era::net

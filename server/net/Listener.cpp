@@ -37,6 +37,18 @@ QString peerKey(const QHostAddress &address, quint16 port)
     return address.toString() + QLatin1Char('|') + QString::number(port);
 }
 
+HeadVerdict headTooLarge(qint64 maxHeadBytes)
+{
+    return rejection(431, "header_too_large",
+                     "the request head may be at most " + QByteArray::number(maxHeadBytes) + " bytes",
+                     maxHeadBytes);
+}
+
+HeadVerdict malformedHead()
+{
+    return rejection(400, "bad_request", "the request head is not HTTP/1.x");
+}
+
 } // namespace
 
 // The listening socket bound to the HTTP server. It accepts, but leaves the new descriptor to the
@@ -192,23 +204,22 @@ private:
         const qsizetype end = findHeadEnd(peeked);
         if (end < 0) {
             if (n > maxHead)
-                return reject(431);
+                return reject(headTooLarge(maxHead));
             setReceiveLowWater(m_fd, int(n) + 1);
             m_lowWaterRaised = true;
             return;
         }
         if (end > maxHead)
-            return reject(431);
+            return reject(headTooLarge(maxHead));
         const auto head = parseHttpHead(peeked.first(end));
         if (!head)
-            return reject(400);
-        const HeadVerdict verdict =
-            classifyHead(*head, {m_listener->m_options.wsPath, m_listener->m_options.maxBodyBytes});
+            return reject(malformedHead());
+        const HeadVerdict verdict = classifyHead(*head, m_listener->m_headLimits);
         if (std::exchange(m_lowWaterRaised, false))
             setReceiveLowWater(m_fd, 1);
         switch (verdict.kind) {
         case HeadVerdict::Reject:
-            return reject(verdict.status, verdict.extra);
+            return reject(verdict);
         case HeadVerdict::WebSocket: {
             QByteArray raw = peeked.first(end).toByteArray();
             ssize_t consumed;
@@ -243,9 +254,9 @@ private:
         }
     }
 
-    void reject(int status, const QByteArray &extraHeaders = {})
+    void reject(const HeadVerdict &verdict)
     {
-        const QByteArray response = rejectResponse(status, extraHeaders);
+        const QByteArray response = rejectResponse(verdict);
         ::send(m_fd, response.constData(), size_t(response.size()), MSG_NOSIGNAL);
         // Read and drop what the client still sends until it hangs up: closing with unread input
         // would reset the connection and could destroy the response before the client reads it.
@@ -338,18 +349,17 @@ private:
         const qsizetype end = findHeadEnd(peeked);
         if (end < 0) {
             if (peeked.size() > maxHead)
-                reject(431);
+                reject(headTooLarge(maxHead));
             return;
         }
         if (end > maxHead)
-            return reject(431);
+            return reject(headTooLarge(maxHead));
         const auto head = parseHttpHead(QByteArrayView(peeked).first(end));
         if (!head)
-            return reject(400);
-        const HeadVerdict verdict =
-            classifyHead(*head, {m_listener->m_options.wsPath, m_listener->m_options.maxBodyBytes});
+            return reject(malformedHead());
+        const HeadVerdict verdict = classifyHead(*head, m_listener->m_headLimits);
         if (verdict.kind == HeadVerdict::Reject)
-            return reject(verdict.status, verdict.extra);
+            return reject(verdict);
 
         for (const auto &c : m_connections)
             QObject::disconnect(c);
@@ -365,10 +375,10 @@ private:
         Q_EMIT socket->readyRead(); // its head is already decrypted and buffered
     }
 
-    void reject(int status, const QByteArray &extraHeaders = {})
+    void reject(const HeadVerdict &verdict)
     {
         m_rejected = true;
-        m_socket->write(rejectResponse(status, extraHeaders));
+        m_socket->write(rejectResponse(verdict));
         // A client still uploading a refused body would get a reset instead of our answer if we closed now
         // with its data unread: drain for a moment (lingering close), then hang up. The head timeout bounds
         // it.
@@ -421,7 +431,8 @@ std::optional<QSslConfiguration> ListenerOptions::tlsFromPemFiles(const QString 
 }
 
 Listener::Listener(QAbstractHttpServer *http, ListenerOptions options, QObject *parent)
-    : QObject(parent), m_http(http), m_options(std::move(options))
+    : QObject(parent), m_http(http),
+      m_options(std::move(options)), m_headLimits{m_options.wsPath, m_options.bodyLimits}
 {
     m_settings.maxMessageBytes = m_options.maxMessageBytes;
     m_settings.maxOutputBytes = qMax<qint64>(8 << 20, 2 * m_options.maxMessageBytes);
@@ -512,8 +523,9 @@ void Listener::incoming(qintptr descriptor)
 void Listener::handToHttp(QTcpSocket *socket)
 {
     // QHttpServer 6.4 buffers a whole request with no limit of its own. Our head check covers the first
-    // request; later keep-alive requests are bounded here so one connection cannot hold unbounded memory.
-    const qint64 limit = m_options.maxHeaderBytes + m_options.maxBodyBytes + 64 * 1024;
+    // request; later keep-alive requests are bounded here so one connection cannot hold unbounded memory
+    // (their handlers refuse a body over their route's limit).
+    const qint64 limit = m_options.maxHeaderBytes + m_options.bodyLimits.largest() + 64 * 1024;
     connect(socket, &QIODevice::readyRead, this, [socket, limit] {
         if (socket->bytesAvailable() > limit)
             socket->abort();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/ConnectionSweep.h"
+#include "net/HttpHead.h"
 #include "net/WebSocketPeer.h"
 
 #include <QHash>
@@ -23,14 +24,14 @@ struct ListenerOptions {
     QHostAddress address = QHostAddress::Any;
     quint16 port = 0; // 0 = any free port; listen() says which
     QByteArray wsPath = QByteArrayLiteral("/api/v1/ws");
-    qint64 maxHeaderBytes = 16 * 1024;     // a longer request head gets 431
-    qint64 maxBodyBytes = 8 * 1024 * 1024; // a larger declared Content-Length gets 413 at once
-    qint64 maxMessageBytes = 1024 * 1024;  // a larger WebSocket message closes the peer with 1009
-    int heartbeatIntervalSec = 30;         // ping a peer silent this long
-    int idleTimeoutSec = 75;               // close a peer silent this long
-    int headTimeoutMs = 10'000;            // a request head must be complete this soon (slowloris)
-    int httpIdleTimeoutSec = 60;           // close keep-alive HTTP connections idle this long
-    std::optional<QSslConfiguration> tls;  // HTTPS + WSS on the same port when set
+    qint64 maxHeaderBytes = 16 * 1024;    // a longer request head gets 431
+    BodyLimits bodyLimits;                // a larger declared Content-Length gets 413 at once, by path
+    qint64 maxMessageBytes = 1024 * 1024; // a larger WebSocket message closes the peer with 1009
+    int heartbeatIntervalSec = 30;        // ping a peer silent this long
+    int idleTimeoutSec = 75;              // close a peer silent this long
+    int headTimeoutMs = 10'000;           // a request head must be complete this soon (slowloris)
+    int httpIdleTimeoutSec = 60;          // close keep-alive HTTP connections idle this long
+    std::optional<QSslConfiguration> tls; // HTTPS + WSS on the same port when set
 
     // A server TLS configuration from PEM files; nullopt (with the reason in *error) when unreadable.
     static std::optional<QSslConfiguration> tlsFromPemFiles(const QString &certificatePath,
@@ -73,6 +74,7 @@ private:
 
     QPointer<QAbstractHttpServer> m_http;
     ListenerOptions m_options;
+    HeadLimits m_headLimits;
     ConnectionSettings m_settings;
     ConnectionSweep m_sweep;
     QPointer<AcceptingServer> m_server;

@@ -1,6 +1,7 @@
 #include "TestServer.h"
 
 #include "core/Config.h"
+#include "storage/Database.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -95,6 +96,11 @@ void TestServer::stop()
 QUrl TestServer::url(const QString &path) const
 {
     return QUrl(m_server->url() + path);
+}
+
+quint16 TestServer::port() const
+{
+    return m_server->port();
 }
 
 QUrl TestServer::wsUrl() const
@@ -253,4 +259,67 @@ QList<QJsonObject> WsClient::eventsAfterQuiet(int quietMs)
         if (f.value(u"type"_s) == u"event"_s)
             out.append(f);
     return out;
+}
+
+bool RawHttpClient::connect()
+{
+    if (m_server.tls()) {
+        m_socket.setSslConfiguration(TestTls::get().clientConfig);
+        m_socket.connectToHostEncrypted(u"127.0.0.1"_s, m_server.port());
+        return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, 10000);
+    }
+    m_socket.connectToHost(QHostAddress::LocalHost, m_server.port());
+    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000);
+}
+
+QByteArray RawHttpClient::nextResponse(int timeoutMs)
+{
+    QByteArray response;
+    (void)QTest::qWaitFor(
+        [&] {
+            m_buffer += m_socket.readAll();
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return false;
+            const qsizetype length = header(m_buffer.left(end + 4), "Content-Length").toLongLong();
+            if (m_buffer.size() < end + 4 + length)
+                return false;
+            response = m_buffer.left(end + 4 + length);
+            m_buffer.remove(0, response.size());
+            return true;
+        },
+        timeoutMs);
+    return response;
+}
+
+bool RawHttpClient::waitClosed(int timeoutMs)
+{
+    return QTest::qWaitFor(
+        [this] {
+            m_buffer += m_socket.readAll();
+            return m_socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
+}
+
+int RawHttpClient::status(const QByteArray &response)
+{
+    return response.startsWith("HTTP/1.1 ") ? response.mid(9, 3).toInt() : 0;
+}
+
+QByteArray RawHttpClient::header(const QByteArray &response, const QByteArray &name)
+{
+    const qsizetype end = response.indexOf("\r\n\r\n");
+    for (const QByteArray &line : response.left(end < 0 ? response.size() : end).split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed();
+    }
+    return {};
+}
+
+QJsonObject RawHttpClient::json(const QByteArray &response)
+{
+    const qsizetype end = response.indexOf("\r\n\r\n");
+    return end < 0 ? QJsonObject() : QJsonDocument::fromJson(response.mid(end + 4)).object();
 }

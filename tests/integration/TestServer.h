@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QWebSocket>
@@ -41,6 +42,9 @@ public:
 
     QUrl url(const QString &path) const;
     QUrl wsUrl() const;
+    quint16 port() const;
+    QString databaseUrl() const { return m_databaseUrl; }
+    era::storage::Database &database() const { return m_server->database(); }
     QString adminPassword() const { return m_adminPassword; }
     QString error() const { return m_error; }
     bool tls() const { return m_tls; }
@@ -65,6 +69,27 @@ private:
     QString m_adminPassword;
     QString m_databaseUrl;
     bool m_tls = false;
+};
+
+// A raw HTTP connection to the server (TLS when the server has it), for what QNetworkAccessManager cannot
+// send: a request head without its body, several requests on one keep-alive connection.
+class RawHttpClient {
+public:
+    explicit RawHttpClient(const TestServer &server) : m_server(server) {}
+    bool connect();
+    void write(const QByteArray &bytes) { m_socket.write(bytes); }
+    // The next whole response (head and Content-Length body), or empty after the timeout.
+    QByteArray nextResponse(int timeoutMs = 10000);
+    bool waitClosed(int timeoutMs = 10000);
+
+    static int status(const QByteArray &response);
+    static QByteArray header(const QByteArray &response, const QByteArray &name);
+    static QJsonObject json(const QByteArray &response);
+
+private:
+    const TestServer &m_server;
+    QSslSocket m_socket;
+    QByteArray m_buffer;
 };
 
 // A WebSocket client speaking the era protocol; collects every frame it receives.

@@ -208,6 +208,76 @@ private Q_SLOTS:
         QCOMPARE(r.status, 413);
     }
 
+    // Only the head is sent: the 413 must come from the declared length, before any of the body is read.
+    void bodyOverItsRoutesLimitIs413FromTheHead_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<qint64>("length");
+        QTest::addColumn<qint64>("limit");
+        const qint64 jsonLimit = 1024 * 1024;      // http.max_body_bytes
+        const qint64 fileLimit = 20 * 1024 * 1024; // files.max_bytes
+        QTest::newRow("REST route, one byte over")
+            << QByteArray("/api/v1/users") << jsonLimit + 1 << jsonLimit;
+        QTest::newRow("REST route, below the upload limit")
+            << QByteArray("/api/v1/auth/login") << fileLimit << jsonLimit;
+        QTest::newRow("webhook, one byte over")
+            << QByteArray("/api/v1/webhooks/1") << jsonLimit + 1 << jsonLimit;
+        QTest::newRow("upload, one byte over") << QByteArray("/api/v1/files") << fileLimit + 1 << fileLimit;
+    }
+    void bodyOverItsRoutesLimitIs413FromTheHead()
+    {
+        QFETCH(QByteArray, path);
+        QFETCH(qint64, length);
+        QFETCH(qint64, limit);
+        RawHttpClient client(*m_server);
+        QVERIFY(client.connect());
+        client.write("POST " + path +
+                     " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Content-Length: " +
+                     QByteArray::number(length) + "\r\n\r\n");
+        const QByteArray response = client.nextResponse();
+        QCOMPARE(RawHttpClient::status(response), 413);
+        QCOMPARE(RawHttpClient::header(response, "Content-Type"), QByteArray("application/json"));
+        const QJsonObject error = RawHttpClient::json(response).value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"code"_s).toString(), u"too_large"_s);
+        QCOMPARE(error.value(u"max_bytes"_s).toInteger(), limit);
+        QVERIFY(!error.value(u"message"_s).toString().isEmpty());
+        QVERIFY(client.waitClosed());
+    }
+
+    // The first request of its connection, so that the listener's check of the head is what lets it in.
+    void uploadBetweenTheBodyAndFileLimitsIsAccepted()
+    {
+        const QByteArray bytes(2 * 1024 * 1024, 'u'); // over http.max_body_bytes, under files.max_bytes
+        const QString token = m_server->adminToken();
+        RawHttpClient client(*m_server);
+        QVERIFY(client.connect());
+        client.write("POST /api/v1/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.toLatin1() +
+                     "\r\nX-File-Name: big.txt\r\nContent-Length: " + QByteArray::number(bytes.size()) +
+                     "\r\n\r\n" + bytes);
+        const QByteArray response = client.nextResponse(30000);
+        QCOMPARE(RawHttpClient::status(response), 201);
+        QCOMPARE(RawHttpClient::json(response).value(u"size"_s).toInteger(), bytes.size());
+    }
+
+    // The listener checks the first request of a connection; the handler refuses a later one on the same
+    // keep-alive connection.
+    void webhookBodyOverTheLimitLaterOnAKeepAliveConnectionIs413()
+    {
+        RawHttpClient client(*m_server);
+        QVERIFY(client.connect());
+        client.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QCOMPARE(RawHttpClient::status(client.nextResponse()), 200);
+        const QByteArray body(1024 * 1024 + 1, 'w');
+        client.write("POST /api/v1/webhooks/1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Content-Length: " +
+                     QByteArray::number(body.size()) + "\r\n\r\n" + body);
+        const QByteArray response = client.nextResponse(20000);
+        QCOMPARE(RawHttpClient::status(response), 413);
+        QCOMPARE(RawHttpClient::json(response).value(u"error"_s).toObject().value(u"code"_s).toString(),
+                 u"too_large"_s);
+    }
+
     void changingOwnPasswordKeepsThisSessionAndEndsOthers()
     {
         const QString a = m_server->createUserAndLogin(u"vera"_s);

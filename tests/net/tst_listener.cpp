@@ -9,6 +9,8 @@
 #include <QHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkRequest>
 #include <QPointer>
 #include <QProcess>
@@ -71,7 +73,7 @@ class TestListener : public QObject {
         ListenerOptions o;
         o.address = QHostAddress::LocalHost;
         o.maxHeaderBytes = 4096;
-        o.maxBodyBytes = 1000;
+        o.bodyLimits.defaultBytes = 1000;
         o.maxMessageBytes = 64 * 1024;
         o.heartbeatIntervalSec = 30;
         o.idleTimeoutSec = 60;
@@ -386,33 +388,37 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
         QTest::newRow("declared body too large")
-            << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n") << 413;
+            << QByteArray("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1001\r\n\r\n") << 413
+            << QStringLiteral("too_large");
         QTest::newRow("head too large")
             << "GET /hello HTTP/1.1\r\nHost: x\r\nX-Padding: " + QByteArray(5000, 'p') + "\r\n\r\n"
-            << 431;
+            << 431 << QStringLiteral("header_too_large");
         QTest::newRow("head too large and unfinished")
-            << "GET /hello HTTP/1.1\r\nX-Padding: " + QByteArray(5000, 'p') << 431;
+            << "GET /hello HTTP/1.1\r\nX-Padding: " + QByteArray(5000, 'p') << 431
+            << QStringLiteral("header_too_large");
         QTest::newRow("upgrade on another path")
             << QByteArray("GET /hello HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            << 404;
+            << 404 << QStringLiteral("not_found");
         QTest::newRow("unsupported WebSocket version")
             << QByteArray(
                    "GET /api/v1/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
-            << 426;
+            << 426 << QStringLiteral("upgrade_required");
         QTest::newRow("missing key")
             << QByteArray(
                    "GET /api/v1/ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                    "Sec-WebSocket-Version: 13\r\n\r\n")
-            << 400;
-        QTest::newRow("garbage") << QByteArray("HELLO\r\n\r\n") << 400;
+            << 400 << QStringLiteral("bad_request");
+        QTest::newRow("garbage") << QByteArray("HELLO\r\n\r\n") << 400 << QStringLiteral("bad_request");
     }
     void requestsAreRefusedBeforeTheHttpServer()
     {
         QFETCH(QByteArray, request);
         QFETCH(int, status);
+        QFETCH(QString, code);
         QVERIFY(start());
         RawWebSocketClient client;
         QVERIFY(client.connectTo(m_port));
@@ -420,7 +426,34 @@ private Q_SLOTS:
         const QByteArray response = client.readUntilClosed();
         QCOMPARE(statusOf(response), status);
         QVERIFY(response.contains("Connection: close"));
+        QVERIFY(response.contains("Content-Type: application/json"));
+        const QJsonObject error = QJsonDocument::fromJson(response.sliced(response.indexOf("\r\n\r\n") + 4))
+                                      .object()
+                                      .value(QStringLiteral("error"))
+                                      .toObject();
+        QCOMPARE(error.value(QStringLiteral("code")).toString(), code);
+        QVERIFY(!error.value(QStringLiteral("message")).toString().isEmpty());
         QTRY_COMPARE(m_listener->openConnections(), 0);
+    }
+
+    void aPathWithItsOwnBodyLimitTakesBodiesUpToIt()
+    {
+        ListenerOptions options = defaults();
+        options.bodyLimits.byPathPrefix = {{"/echo", 3000}};
+        QVERIFY(start(options));
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        QByteArray buffer;
+        socket.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2500\r\n\r\n" +
+                     QByteArray(2500, 'e'));
+        const QByteArray answer = takeResponse(socket, buffer);
+        QCOMPARE(statusOf(answer), 200);
+        QVERIFY(answer.endsWith(QByteArray(2500, 'e')));
+
+        RawWebSocketClient over;
+        QVERIFY(over.connectTo(m_port));
+        over.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3001\r\n\r\n");
+        QCOMPARE(statusOf(over.readUntilClosed()), 413);
     }
 
     void oversizedBodyIsRefusedWithoutWaitingForIt()

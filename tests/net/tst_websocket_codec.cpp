@@ -193,9 +193,70 @@ private Q_SLOTS:
         QFETCH(int, status);
         const auto parsed = parseHttpHead(head);
         QVERIFY(parsed);
-        const HeadVerdict verdict = classifyHead(*parsed, {"/api/v1/ws", 1000});
+        const HeadVerdict verdict = classifyHead(*parsed, {"/api/v1/ws", {1000, {}}});
         QCOMPARE(int(verdict.kind), kind);
         QCOMPARE(verdict.status, status);
+    }
+
+    void bodyLimitIsThatOfTheLongestMatchingPrefix_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::addColumn<qint64>("limit");
+        QTest::newRow("another route") << QByteArray("/api/v1/users") << qint64(1000);
+        QTest::newRow("the prefix itself") << QByteArray("/api/v1/files") << qint64(5000);
+        QTest::newRow("below the prefix") << QByteArray("/api/v1/files/abc") << qint64(5000);
+        QTest::newRow("a sibling sharing its letters") << QByteArray("/api/v1/filesx") << qint64(1000);
+        QTest::newRow("a longer prefix wins") << QByteArray("/api/v1/files/big/x") << qint64(9000);
+        QTest::newRow("the root") << QByteArray("/") << qint64(1000);
+    }
+    void bodyLimitIsThatOfTheLongestMatchingPrefix()
+    {
+        QFETCH(QByteArray, path);
+        QFETCH(qint64, limit);
+        const BodyLimits limits{1000, {{"/api/v1/files/big", 9000}, {"/api/v1/files", 5000}}};
+        QCOMPARE(limits.forPath(path), limit);
+        QCOMPARE(limits.largest(), qint64(9000));
+    }
+
+    void declaredBodyIsCheckedAgainstItsRoutesLimit_data()
+    {
+        QTest::addColumn<QByteArray>("head");
+        QTest::addColumn<int>("status");
+        QTest::newRow("JSON route over its limit")
+            << QByteArray("POST /api/v1/users HTTP/1.1\r\nContent-Length: 1001\r\n\r\n") << 413;
+        QTest::newRow("upload under its limit")
+            << QByteArray("POST /api/v1/files HTTP/1.1\r\nContent-Length: 5000\r\n\r\n") << 0;
+        QTest::newRow("upload over its limit")
+            << QByteArray("POST /api/v1/files?x=1 HTTP/1.1\r\nContent-Length: 5001\r\n\r\n") << 413;
+    }
+    void declaredBodyIsCheckedAgainstItsRoutesLimit()
+    {
+        QFETCH(QByteArray, head);
+        QFETCH(int, status);
+        const auto parsed = parseHttpHead(head);
+        QVERIFY(parsed);
+        const HeadVerdict verdict = classifyHead(*parsed, {"/api/v1/ws", {1000, {{"/api/v1/files", 5000}}}});
+        QCOMPARE(verdict.status, status);
+        if (status == 413) {
+            QCOMPARE(verdict.code, QByteArray("too_large"));
+            QCOMPARE(verdict.maxBytes, parsed->path == "/api/v1/files" ? qint64(5000) : qint64(1000));
+        }
+    }
+
+    void rejectionIsTheJsonErrorEnvelope()
+    {
+        const QByteArray response = rejectResponse(rejection(413, "too_large", "at most 1000 bytes", 1000));
+        QVERIFY(response.startsWith("HTTP/1.1 413 Payload Too Large\r\n"));
+        QVERIFY(response.contains("\r\nConnection: close\r\n"));
+        QVERIFY(response.contains("\r\nContent-Type: application/json\r\n"));
+        const qsizetype end = findHeadEnd(response);
+        QVERIFY(end > 0);
+        const QByteArray body = response.sliced(end);
+        QVERIFY(
+            response.contains(QByteArray("\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n")));
+        QCOMPARE(
+            body,
+            QByteArray(R"({"error":{"code":"too_large","max_bytes":1000,"message":"at most 1000 bytes"}})"));
     }
 
     void malformedHeadsAreRefused()

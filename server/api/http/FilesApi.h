@@ -38,8 +38,12 @@ class FileReply;
 class FilesApi : public QObject {
     Q_OBJECT
 public:
+    // The upload route: the one path whose bodies may be as large as Options::maxBytes (the listener is
+    // told so; every other route takes http.max_body_bytes).
+    static constexpr char UploadPath[] = "/api/v1/files";
+
     struct Options {
-        qint64 maxBytes = 20 * 1024 * 1024; // larger uploads get 413
+        qint64 maxBytes = 20 * 1024 * 1024; // larger uploads get 413 (too_large) from the store
         int thumbnailSide = 320;
     };
 

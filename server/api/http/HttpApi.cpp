@@ -36,12 +36,19 @@ HttpApi::HttpApi(QHttpServer &server, accounts::AccountService &accounts, channe
     channelRoutes();
 }
 
+bool HttpApi::bodyFits(const QByteArray &raw, HttpReply &reply) const
+{
+    if (raw.size() <= m_options.maxBodyBytes)
+        return true;
+    reply.error({u"too_large"_s, u"the body is larger than %1 bytes"_s.arg(m_options.maxBodyBytes),
+                 QJsonObject{{u"max_bytes"_s, m_options.maxBodyBytes}}});
+    return false;
+}
+
 std::optional<QJsonObject> HttpApi::body(const QByteArray &raw, HttpReply &reply) const
 {
-    if (raw.size() > m_options.maxBodyBytes) {
-        reply.error({u"too_large"_s, u"the body is larger than %1 bytes"_s.arg(m_options.maxBodyBytes)});
+    if (!bodyFits(raw, reply))
         return std::nullopt;
-    }
     auto parsed = parseJsonObject(raw);
     if (!parsed) {
         reply.error(parsed.error());
@@ -294,6 +301,8 @@ void HttpApi::channelRoutes()
         u"/api/v1/webhooks/<arg>"_s, Method::Post,
         [this](qint64 channelId, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             HttpReply reply(std::move(responder), "/api/v1/webhooks/<arg>", &m_metrics);
+            if (!bodyFits(request.body(), reply))
+                return;
             channels::Connector *connector =
                 m_options.connectorFor ? m_options.connectorFor(channelId) : nullptr;
             if (!connector)

@@ -25,7 +25,7 @@ class HttpApi : public QObject {
     Q_OBJECT
 public:
     struct Options {
-        qint64 maxBodyBytes = 1 << 20;
+        qint64 maxBodyBytes = 1 << 20; // http.max_body_bytes
         // Called before /metrics is rendered, to refresh gauges owned by others (open connections...).
         std::function<void()> refreshGauges;
         // The running connector of a channel, for its webhook (nullptr: not running).
@@ -50,6 +50,9 @@ private:
     void channelRoutes();
     // Runs `handler` after checking the bearer token; answers 401 itself when it is missing or bad.
     void withPrincipal(const QHttpServerRequest &request, HttpReply reply, AuthedHandler handler);
+    // The listener refuses a declared body over maxBodyBytes from the request head; these refuse what still
+    // passes it (a chunked body, a later request on a keep-alive connection) with 413 too_large.
+    bool bodyFits(const QByteArray &raw, HttpReply &reply) const;
     std::optional<QJsonObject> body(const QByteArray &raw, HttpReply &reply) const;
 
     QHttpServer &m_server;
