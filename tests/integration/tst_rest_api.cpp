@@ -2,7 +2,9 @@
 // HTTP and TLS.
 #include "StorageTestBackend.h"
 #include "TestServer.h"
+#include "storage/OpenConnection.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QTest>
 
@@ -89,6 +91,44 @@ private Q_SLOTS:
         auto r = m_server->request("GET", u"/api/v1/me"_s, {}, token);
         QCOMPARE(r.status, 401);
         QVERIFY(!r.json.value(u"error"_s).toObject().value(u"message"_s).toString().isEmpty());
+    }
+
+    void expiredTokenIs401()
+    {
+        QVERIFY(!m_server->createUserAndLogin(u"ewa"_s).isEmpty());
+        QVERIFY(m_server->restart({u"--auth.session_ttl_hours=0"_s}));
+        const QString token = m_server->login(u"ewa"_s, u"pw-ewa-123"_s); // born expired
+        QVERIFY(!token.isEmpty());
+        auto r = m_server->request("GET", u"/api/v1/me"_s, {}, token);
+        QCOMPARE(r.status, 401);
+        QCOMPARE(r.json.value(u"error"_s).toObject().value(u"code"_s).toString(), u"token_expired"_s);
+    }
+
+    void sessionTokensAreStoredOnlyAsTheirHash()
+    {
+        const QString token = m_server->createUserAndLogin(u"hana"_s);
+        QVERIFY(!token.isEmpty());
+        const QByteArray raw = QByteArray::fromBase64(token.toLatin1(), QByteArray::Base64UrlEncoding);
+        QCOMPARE(raw.size(), 32);
+        const QString sha256 = QString::fromLatin1(
+            QCryptographicHash::hash(token.toLatin1(), QCryptographicHash::Sha256).toHex());
+
+        auto c = era::storage::openConnection(m_server->databaseUrl());
+        ERA_VERIFY_OK(c);
+        auto sessions = (*c)->exec(u"SELECT * FROM sessions"_s);
+        ERA_VERIFY_OK(sessions);
+        QCOMPARE(sessions->size(), 2); // the admin's and hana's
+        bool hashFound = false;
+        for (const QVariantList &row : sessions->rows) {
+            for (const QVariant &cell : row) {
+                const QByteArray bytes =
+                    cell.typeId() == QMetaType::QByteArray ? cell.toByteArray() : cell.toString().toUtf8();
+                QVERIFY2(!bytes.contains(token.toLatin1()) && !bytes.contains(raw),
+                         "the session token is stored in the clear");
+            }
+            hashFound = hashFound || row.at(sessions->columns.indexOf(u"token_hash"_s)).toString() == sha256;
+        }
+        QVERIFY2(hashFound, "the token's SHA-256 is not among the stored sessions");
     }
 
     void logoutRevokesTheToken()
