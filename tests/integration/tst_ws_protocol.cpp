@@ -2,10 +2,14 @@
 // hello, commands and their errors, live events, resume from a seq with no gap and no duplicate.
 #include "StorageTestBackend.h"
 #include "TestServer.h"
+#include "WriterGate.h"
+#include "net/RawWebSocketClient.h"
 #include "storage/Database.h"
 #include "storage/EventLog.h"
+#include "storage/OpenConnection.h"
 
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -28,6 +32,16 @@ class TestWsProtocol : public QObject {
         if (!ok)
             qWarning("server did not start: %s", qPrintable(m_server->error()));
         return ok;
+    }
+
+    // The newest seq of the event log, read from the server's database (-1 when that fails).
+    qint64 lastSeq()
+    {
+        auto c = era::storage::openConnection(m_db.url());
+        if (!c)
+            return -1;
+        auto last = era::storage::eventlog::lastSeq(**c);
+        return last ? *last : -1;
     }
 
 private Q_SLOTS:
@@ -87,6 +101,8 @@ private Q_SLOTS:
             token = m_server->login(u"eve"_s, u"pw-eve-123"_s); // born expired
             QVERIFY(!token.isEmpty());
         }
+        const qint64 seqBefore = lastSeq();
+        QVERIFY(seqBefore >= 0);
         WsClient c(*m_server);
         QVERIFY(c.open());
         auto r = c.hello(token);
@@ -94,6 +110,33 @@ private Q_SLOTS:
         QCOMPARE(errorCode(r), code);
         QVERIFY(c.waitClosed());
         QCOMPARE(int(c.socket.closeCode()), 4001);
+        QCOMPARE(lastSeq(), seqBefore); // nothing was written
+    }
+
+    void helloWithBadArgumentsIsRefusedAndTheConnectionStays_data()
+    {
+        QTest::addColumn<QByteArray>("args"); // TOKEN stands for a valid token
+        QTest::newRow("missing token") << QByteArray(R"({"protocol":1})");
+        QTest::newRow("token not a string") << QByteArray(R"({"protocol":1,"token":5})");
+        QTest::newRow("since not a number") << QByteArray(R"({"protocol":1,"token":"TOKEN","since":"7"})");
+        QTest::newRow("since not whole") << QByteArray(R"({"protocol":1,"token":"TOKEN","since":1.5})");
+        QTest::newRow("since negative") << QByteArray(R"({"protocol":1,"token":"TOKEN","since":-1})");
+    }
+    void helloWithBadArgumentsIsRefusedAndTheConnectionStays()
+    {
+        QFETCH(QByteArray, args);
+        const QString token = m_server->adminToken();
+        WsClient c(*m_server);
+        QVERIFY(c.open());
+        c.sendRaw(R"({"type":"cmd","id":"h1","name":"hello","args":)" +
+                  args.replace("TOKEN", token.toLatin1()) + '}');
+        const QJsonObject refused = c.reply(u"h1"_s);
+        QCOMPARE(refused.value(u"ok"_s).toBool(), false);
+        QCOMPARE(errorCode(refused), u"bad_args"_s);
+        // Still in the hello phase: a valid hello on the same connection starts the session.
+        QCOMPARE(c.socket.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(c.hello(token).value(u"ok"_s).toBool(), true);
+        QCOMPARE(c.call(u"ping"_s).value(u"ok"_s).toBool(), true);
     }
 
     void badFramesGetAnErrorAndTheConnectionStays_data()
@@ -164,9 +207,85 @@ private Q_SLOTS:
         WsClient c(*m_server);
         QVERIFY(c.open());
         QCOMPARE(c.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
+        const qint64 seqBefore = lastSeq();
+        QVERIFY(seqBefore >= 0);
         c.send(u"prefs.set"_s, {{u"name"_s, u"big"_s}, {u"value"_s, QString(8000, u'x')}});
         QVERIFY(c.waitClosed());
         QCOMPARE(int(c.socket.closeCode()), 1009);
+        // Nothing was written: no event, no preference.
+        QCOMPARE(lastSeq(), seqBefore);
+        WsClient again(*m_server);
+        QVERIFY(again.open());
+        QCOMPARE(again.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
+        QVERIFY(!again.call(u"prefs.get"_s)
+                     .value(u"result"_s)
+                     .toObject()
+                     .value(u"prefs"_s)
+                     .toObject()
+                     .contains(u"big"_s));
+    }
+
+    void silentWebSocketIsPingedThenClosedAfterTheIdleTimeout()
+    {
+        QFETCH_GLOBAL(bool, tls);
+        QVERIFY(m_server->restart({u"--ws.heartbeat_interval=1"_s, u"--ws.idle_timeout=2"_s}));
+        RawWebSocketClient client; // never answers a ping
+        if (tls)
+            client.useTls(TestTls::get().clientConfig);
+        QVERIFY(client.upgrade(m_server->port()));
+        const auto ping = client.nextFrame(3000);
+        QVERIFY(ping);
+        QCOMPARE(ping->opcode, quint8(0x9));
+        const auto close = client.nextFrame(3000);
+        QVERIFY(close);
+        QCOMPARE(close->opcode, quint8(0x8));
+        QCOMPARE(int(close->closeCode()), 1001);
+        QVERIFY(client.waitForDisconnect(5000));
+    }
+
+    void webSocketAnsweringPingsOutlivesTheIdleTimeout()
+    {
+        QVERIFY(m_server->restart({u"--ws.heartbeat_interval=1"_s, u"--ws.idle_timeout=2"_s}));
+        WsClient c(*m_server); // QWebSocket answers the server's pings by itself
+        QVERIFY(c.open());
+        QCOMPARE(c.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
+        QVERIFY(!QTest::qWaitFor([&] { return c.socket.state() != QAbstractSocket::ConnectedState; }, 3500));
+        QCOMPARE(c.call(u"ping"_s).value(u"ok"_s).toBool(), true);
+    }
+
+    void healthAndReadsAreAnsweredWhileTheWriterIsHeld()
+    {
+        WsClient c(*m_server);
+        QVERIFY(c.open());
+        QCOMPARE(c.hello(m_server->adminToken()).value(u"ok"_s).toBool(), true);
+
+        auto gate = std::make_shared<WriterGate>();
+        const auto release = qScopeGuard([gate] { gate->open(); }); // a failing check must not hang the stop
+        QObject context;
+        bool heldWriteDone = false;
+        m_server->database().write<int>(
+            &context,
+            [gate](era::storage::WriteTx &) -> era::Result<int> {
+                if (era::Status s = gate->holdWriter(); !s)
+                    return s.error();
+                return 1;
+            },
+            [&heldWriteDone](era::Result<int> r) { heldWriteDone = r.ok(); });
+        QTRY_VERIFY(gate->writerIsHeld());
+        const QString queuedWrite = c.send(u"prefs.set"_s, {{u"name"_s, u"queued"_s}, {u"value"_s, 1}});
+
+        const HttpResult health = m_server->request("GET", u"/healthz"_s);
+        QCOMPARE(health.status, 200);
+        QCOMPARE(health.json.value(u"database"_s).toString(), u"ok"_s);
+        const QJsonObject prefs = c.call(u"prefs.get"_s, {}); // a read, on a reader thread
+        QCOMPARE(prefs.value(u"ok"_s).toBool(), true);
+        QVERIFY(!prefs.value(u"result"_s).toObject().value(u"prefs"_s).toObject().contains(u"queued"_s));
+        QVERIFY(!heldWriteDone);
+        QVERIFY(c.reply(queuedWrite, 0).isEmpty()); // waits behind the held write
+
+        gate->open();
+        QTRY_VERIFY(heldWriteDone);
+        QCOMPARE(c.reply(queuedWrite).value(u"ok"_s).toBool(), true);
     }
 
     void silentConnectionsAreClosedAfterTheHelloTimeout()

@@ -9,6 +9,11 @@ quint16 RawWebSocketClient::Frame::closeCode() const
 
 bool RawWebSocketClient::connectTo(quint16 port)
 {
+    if (m_tls) {
+        m_socket.setSslConfiguration(*m_tls);
+        m_socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+        return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, 5000);
+    }
     m_socket.connectToHost(QHostAddress::LocalHost, port);
     return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
 }

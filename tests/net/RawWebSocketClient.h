@@ -1,10 +1,11 @@
 #pragma once
 
 #include <QByteArray>
-#include <QTcpSocket>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <optional>
 
-// A hand-driven WebSocket client over a plain QTcpSocket: it can break the protocol on purpose and
+// A hand-driven WebSocket client over a plain TCP (or TLS) socket: it can break the protocol on purpose and
 // never answers pings by itself. Waits spin the event loop (the server runs in the same thread).
 class RawWebSocketClient {
 public:
@@ -15,6 +16,8 @@ public:
         quint16 closeCode() const;
     };
 
+    // From then on connectTo() speaks TLS with this configuration (to 127.0.0.1, which it must trust).
+    void useTls(const QSslConfiguration &config) { m_tls = config; }
     bool connectTo(quint16 port);
     bool upgrade(quint16 port, const QByteArray &path = "/api/v1/ws");
     void sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }
@@ -30,6 +33,7 @@ public:
 private:
     std::optional<Frame> takeFrame();
 
-    QTcpSocket m_socket;
+    QSslSocket m_socket; // used plain unless useTls() was called
+    std::optional<QSslConfiguration> m_tls;
     QByteArray m_buffer;
 };
