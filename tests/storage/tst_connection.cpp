@@ -55,6 +55,39 @@ private Q_SLOTS:
         m_backend.cleanup();
     }
 
+    // What makes a commit durable when it returns: SQLite in WAL with synchronous=FULL, PostgreSQL with
+    // synchronous_commit=on, on the writer's connection and the readers' alike. The PostgreSQL session is
+    // started with synchronous_commit=off, which the connection must override.
+    void connectionsCommitDurably_data()
+    {
+        QTest::addColumn<bool>("readOnly");
+        QTest::newRow("writer") << false;
+        QTest::newRow("reader") << true;
+    }
+    void connectionsCommitDurably()
+    {
+        QFETCH(bool, readOnly);
+        QString url = m_backend.url();
+        if (m_backend.backend() == u"postgres") {
+            QVERIFY(url.contains(QStringLiteral("options=")));
+            url.replace(QStringLiteral("options="), QStringLiteral("options=-csynchronous_commit%3Doff%20"));
+        }
+        auto c = openConnection(url, {readOnly});
+        ERA_VERIFY_OK(c);
+        if ((*c)->dialect() == Dialect::Sqlite) {
+            auto journal = (*c)->exec(QStringLiteral("PRAGMA journal_mode"));
+            ERA_VERIFY_OK(journal);
+            QCOMPARE(journal->at(0, 0).toString().toLower(), QStringLiteral("wal"));
+            auto synchronous = (*c)->exec(QStringLiteral("PRAGMA synchronous"));
+            ERA_VERIFY_OK(synchronous);
+            QCOMPARE(synchronous->at(0, 0).toLongLong(), qint64(2)); // FULL
+        } else {
+            auto synchronous = (*c)->exec(QStringLiteral("SELECT current_setting('synchronous_commit')"));
+            ERA_VERIFY_OK(synchronous);
+            QCOMPARE(synchronous->at(0, 0).toString(), QStringLiteral("on"));
+        }
+    }
+
     void nullRoundTripsAsInvalidVariantInEveryColumn()
     {
         for (const QString &column :

@@ -5,6 +5,7 @@
 #include "storage/OpenConnection.h"
 
 #include <QTest>
+#include <algorithm>
 
 using namespace era;
 using namespace era::storage;
@@ -91,6 +92,41 @@ private Q_SLOTS:
                 .arg(newer)
                 .arg(Database::knownSchemaVersion());
         QVERIFY2(refused.error().message.contains(expected), qPrintable(refused.error().message));
+    }
+
+    // Migrations cannot be injected from here, so a real one is made to fail from the outside:
+    // 0005_file_access creates file_uploads and then message_files; a message_files made beforehand fails its
+    // second statement after its first one ran.
+    void failedMigrationLeavesThePreviousVersionWithNothingOfItApplied()
+    {
+        const auto &known = migrations::known();
+        const auto failing = std::find_if(known.cbegin(), known.cend(), [](const migrations::Migration &m) {
+            return m.name == u"file_access";
+        });
+        QVERIFY(failing != known.cend());
+        QVERIFY(failing->sql.indexOf(u"CREATE TABLE file_uploads") <
+                failing->sql.indexOf(u"CREATE TABLE message_files"));
+        QVERIFY(query(QStringLiteral("CREATE TABLE message_files (obstacle BIGINT)")));
+
+        auto refused = open();
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, QStringLiteral("migration_failed"));
+        QVERIFY2(refused.error().message.contains(u"0005_file_access"), qPrintable(refused.error().message));
+
+        auto version = query(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+        ERA_VERIFY_OK(version);
+        QCOMPARE(version->at(0, 0).toLongLong(), qint64(failing->version - 1));
+        QVERIFY(query(QStringLiteral("SELECT dialog_id FROM dialog_reads"))); // 0004 is in place
+        QVERIFY2(!query(QStringLiteral("SELECT file_id FROM file_uploads")),
+                 "the failed migration's first table was kept");
+        auto obstacle = query(QStringLiteral("SELECT obstacle FROM message_files"));
+        QVERIFY2(obstacle, "the obstacle was replaced"); // untouched, as it was
+
+        // With the obstacle gone, the next start applies it and the rest.
+        QVERIFY(query(QStringLiteral("DROP TABLE message_files")));
+        auto reopened = open();
+        ERA_VERIFY_OK(reopened);
+        QCOMPARE((*reopened)->schemaVersion(), Database::knownSchemaVersion());
     }
 
     void unknownUrlSchemeIsAClearError()
