@@ -285,10 +285,11 @@ void Server::shutdown()
     if (m->stopped)
         return;
     m->stopped = true;
-    qCInfo(lcServer, "shutting down: no new connections, finishing in-flight work");
     m->pruneTimer.stop();
     m->httpApi->setShuttingDown();
     m->listener->stopAccepting();
+    // Said once it is true: a connection attempted after this line is refused.
+    qCInfo(lcServer, "shutting down: no new connections, finishing in-flight work");
     // No new deliveries or receptions; let password hashes and file writes in flight finish so that their
     // writes are queued before the database closes.
     m->outbox->stop();

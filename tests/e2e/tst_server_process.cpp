@@ -1,6 +1,6 @@
 // The era-server binary as an operator runs it: killed with SIGKILL in the middle of a burst of
-// acknowledged writes, stopped with SIGTERM, refused on a database newer than itself, and its `user`,
-// `queue` and `channel` commands.
+// acknowledged writes, stopped with SIGTERM or SIGINT in the middle of one, refused on a database newer than
+// itself, and its `user`, `queue` and `channel` commands.
 #include "StorageTestBackend.h"
 #include "TestServer.h"
 #include "storage/OpenConnection.h"
@@ -88,6 +88,18 @@ public:
         const bool done = m_process.state() == QProcess::NotRunning || m_process.waitForFinished(ms);
         m_output += m_process.readAll();
         return done;
+    }
+    // Reads the output until it contains `text` (or the process ended, or the timeout).
+    bool waitForOutput(const QByteArray &text, int ms = 10000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (!m_output.contains(text) && t.elapsed() < ms && m_process.state() != QProcess::NotRunning) {
+            m_process.waitForReadyRead(50);
+            m_output += m_process.readAll();
+        }
+        m_output += m_process.readAll();
+        return m_output.contains(text);
     }
     int exitCode() const { return m_process.exitCode(); }
     QProcess::ExitStatus exitStatus() const { return m_process.exitStatus(); }
@@ -185,14 +197,40 @@ private:
     QNetworkAccessManager m_nam;
 };
 
+// What a connection attempted now gets: "refused", "closed" (accepted, then closed with no answer), or the
+// status line of the answer it was given.
+static QByteArray newConnectionOutcome(const QUrl &url)
+{
+    QTcpSocket socket;
+    socket.connectToHost(url.host(), quint16(url.port()));
+    (void)QTest::qWaitFor(
+        [&] {
+            return socket.state() == QAbstractSocket::ConnectedState ||
+                   socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        5000);
+    if (socket.state() != QAbstractSocket::ConnectedState)
+        return "refused";
+    socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    QByteArray answer;
+    (void)QTest::qWaitFor(
+        [&] {
+            answer += socket.readAll();
+            return answer.contains("\r\n") || socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        10000);
+    answer += socket.readAll();
+    return answer.isEmpty() ? QByteArray("closed") : answer.left(answer.indexOf("\r\n"));
+}
+
 class TestServerProcess : public QObject {
     Q_OBJECT
     StorageTestBackend m_db;
     std::unique_ptr<QTemporaryDir> m_dataDir;
 
-    // Sends `count` prefs.set commands over `clients` connections without waiting, and returns the names
-    // acknowledged (ok) once `stopAfterAcks` acks arrived or everything was answered; `duringBurst` runs
-    // then.
+    // Sends `count` prefs.set commands over `clients` connections, a few at a time while reading the answers;
+    // runs `duringBurst` once `stopAfterAcks` of them are acknowledged (ok) and goes on sending the rest.
+    // Returns the names acknowledged by the time every connection is closed (or the timeout).
     QSet<QString> burst(ServerProcess &server, int clients, int count, int stopAfterAcks,
                         const std::function<void()> &duringBurst)
     {
@@ -208,29 +246,41 @@ class TestServerProcess : public QObject {
                 return {};
             }
         }
-        for (int i = 0; i < count; ++i)
-            ProcessClient::command(*sockets[size_t(i % clients)], u"w%1"_s.arg(i), u"prefs.set"_s,
-                                   {{u"name"_s, u"w%1"_s.arg(i)}, {u"value"_s, i}});
         QSet<QString> acked;
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 30000 && acked.size() < stopAfterAcks) {
-            QSignalSpy more(sockets.front().get(), &QWebSocket::textMessageReceived);
-            more.wait(5);
+        const auto collect = [&] {
             for (const auto &list : frames)
                 for (const QJsonObject &f : list)
                     if (f.value(u"type"_s) == u"res"_s && f.value(u"ok"_s).toBool() &&
                         f.value(u"id"_s).toString().startsWith(u'w'))
                         acked.insert(f.value(u"id"_s).toString());
+        };
+        int sent = 0;
+        bool fired = false;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 30000 && !(fired && sent == count)) {
+            for (int k = 0; k < 4 * clients && sent < count; ++k, ++sent)
+                ProcessClient::command(*sockets[size_t(sent % clients)], u"w%1"_s.arg(sent), u"prefs.set"_s,
+                                       {{u"name"_s, u"w%1"_s.arg(sent)}, {u"value"_s, sent}});
+            QSignalSpy more(sockets.front().get(), &QWebSocket::textMessageReceived);
+            more.wait(5);
+            collect();
+            if (!fired && acked.size() >= stopAfterAcks) {
+                fired = true;
+                duringBurst();
+            }
         }
-        duringBurst();
+        if (!fired)
+            duringBurst();
         // Acks that were already on the wire when the server stopped count too.
-        QCoreApplication::processEvents();
-        for (const auto &list : frames)
-            for (const QJsonObject &f : list)
-                if (f.value(u"type"_s) == u"res"_s && f.value(u"ok"_s).toBool() &&
-                    f.value(u"id"_s).toString().startsWith(u'w'))
-                    acked.insert(f.value(u"id"_s).toString());
+        (void)QTest::qWaitFor(
+            [&] {
+                return std::all_of(sockets.begin(), sockets.end(), [](const auto &ws) {
+                    return ws->state() == QAbstractSocket::UnconnectedState;
+                });
+            },
+            15000);
+        collect();
         return acked;
     }
 
@@ -288,23 +338,51 @@ private Q_SLOTS:
               qint64(stored.size()));
     }
 
-    void sigtermFinishesInFlightWritesAndExitsCleanly()
+    void aStopSignalMidBurstKeepsEveryAcknowledgedWriteAndExitsCleanly_data()
     {
+        QTest::addColumn<int>("signal");
+        QTest::newRow("SIGTERM") << SIGTERM;
+        QTest::newRow("SIGINT") << SIGINT;
+    }
+    void aStopSignalMidBurstKeepsEveryAcknowledgedWriteAndExitsCleanly()
+    {
+        QFETCH(int, signal);
+        const int graceSeconds = 5;
         ServerProcess server(m_dataDir->path(), m_db.url());
-        QVERIFY2(server.start(), server.output().constData());
+        QVERIFY2(server.start({u"--shutdown.grace_seconds=%1"_s.arg(graceSeconds)}),
+                 server.output().constData());
         const QString password = server.adminPassword();
-        const QSet<QString> acked = burst(server, 2, 500, 50, [&] { server.signal(SIGTERM); });
-        QVERIFY(server.waitFinished());
+        const QUrl url(server.url());
+        QElapsedTimer sinceSignal;
+        bool sawShutdown = false;
+        QByteArray lateConnection;
+        const QSet<QString> acked = burst(server, 4, 2000, 100, [&] {
+            server.signal(signal);
+            sinceSignal.start();
+            // Once the server says it stopped accepting, a new connection must not be served.
+            sawShutdown = server.waitForOutput("shutting down");
+            lateConnection = newConnectionOutcome(url);
+        });
+        QVERIFY2(sawShutdown, server.output().constData());
+        QVERIFY2(lateConnection == "refused" || lateConnection == "closed", lateConnection.constData());
+        QVERIFY(server.waitFinished(3 * graceSeconds * 1000));
+        const qint64 stopMs = sinceSignal.elapsed();
         QCOMPARE(server.exitStatus(), QProcess::NormalExit);
         QCOMPARE(server.exitCode(), 0);
+        QVERIFY2(stopMs < (graceSeconds + 5) * 1000, qPrintable(u"stopping took %1 ms"_s.arg(stopMs)));
         QVERIFY2(server.output().contains("stopped"), server.output().constData());
+        QVERIFY2(acked.size() >= 100, qPrintable(u"only %1 acks before the signal"_s.arg(acked.size())));
 
         ServerProcess restarted(m_dataDir->path(), m_db.url());
         QVERIFY2(restarted.start(), restarted.output().constData());
         ProcessClient client(restarted.url());
         const QJsonObject stored = client.prefs(client.login(u"admin"_s, password));
-        for (const QString &name : acked)
+        for (const QString &name : acked) {
             QVERIFY2(stored.contains(name), qPrintable(u"acknowledged write %1 was lost"_s.arg(name)));
+            QCOMPARE(stored.value(name).toInt(), name.mid(1).toInt());
+        }
+        qInfo("%lld acknowledged, %lld stored; stopped %lld ms after the signal", qint64(acked.size()),
+              qint64(stored.size()), stopMs);
     }
 
     void databaseNewerThanTheBinaryIsRefused()
