@@ -51,6 +51,21 @@ static QString readPasswordFromStdin()
     return QString::fromUtf8(in.readLine()).trimmed();
 }
 
+// The database of the configuration, for one command.
+static std::unique_ptr<storage::Database> openDatabase(const Config &config, QTextStream &err)
+{
+    storage::DatabaseOptions options;
+    options.url = config.string(u"database.url"_s);
+    options.readers = 1;
+    options.foreignEventPollMs = 0; // the command line publishes no events; a running server does
+    auto db = storage::Database::open(options);
+    if (!db) {
+        err << "era-server: " << db.error().message << Qt::endl;
+        return nullptr;
+    }
+    return std::move(db).value();
+}
+
 int runUserCommand(const Config &config, QTextStream &out, QTextStream &err)
 {
     const QStringList &pos = config.positional();
@@ -80,18 +95,13 @@ int runUserCommand(const Config &config, QTextStream &out, QTextStream &err)
         return 2;
     }
 
-    storage::DatabaseOptions dbOptions;
-    dbOptions.url = config.string(u"database.url"_s);
-    dbOptions.readers = 1;
-    auto db = storage::Database::open(dbOptions);
-    if (!db) {
-        err << "era-server: " << db.error().message << Qt::endl;
+    auto db = openDatabase(config, err);
+    if (!db)
         return 1;
-    }
     AccountService::Options accountOptions;
     accountOptions.hashCost = {quint64(config.integer(u"auth.argon2_ops"_s)),
                                quint64(config.integer(u"auth.argon2_memory_kib"_s))};
-    AccountService accounts(**db, accountOptions);
+    AccountService accounts(*db, accountOptions);
 
     auto fail = [&](const Error &e) {
         err << "era-server: " << e.message << Qt::endl;
@@ -165,19 +175,6 @@ int runUserCommand(const Config &config, QTextStream &out, QTextStream &err)
     }
     out << Qt::endl;
     return 0;
-}
-
-static std::unique_ptr<storage::Database> openDatabase(const Config &config, QTextStream &err)
-{
-    storage::DatabaseOptions options;
-    options.url = config.string(u"database.url"_s);
-    options.readers = 1;
-    auto db = storage::Database::open(options);
-    if (!db) {
-        err << "era-server: " << db.error().message << Qt::endl;
-        return nullptr;
-    }
-    return std::move(db).value();
 }
 
 static const char *const channelUsage =

@@ -441,6 +441,57 @@ private Q_SLOTS:
         QVERIFY(client.login(u"bob"_s, u"typed-pass-1"_s).isEmpty());
     }
 
+    // The command line writes to the running server's database: its events reach the server's live
+    // sessions, so a disabled user is signed out at once and the admins' user lists change while they look.
+    void aUserDisabledFromTheCommandLineIsSignedOutLiveAndAdminsSeeIt()
+    {
+        ServerProcess server(m_dataDir->path(), m_db.url());
+        QVERIFY2(server.start(), server.output().constData());
+        ProcessClient client(server.url());
+        QWebSocket adminWs;
+        QList<QJsonObject> adminFrames;
+        QVERIFY(client.open(adminWs, client.login(u"admin"_s, server.adminPassword()), adminFrames));
+
+        ServerProcess cli(m_dataDir->path(), m_db.url());
+        QByteArray out;
+        QCOMPARE(
+            cli.runToEnd({u"user"_s, u"add"_s, u"carol"_s, u"--password-stdin"_s}, &out, "carol-pass-1\n"),
+            0);
+        const auto eventAboutCarol = [&](const QString &name) {
+            return std::any_of(adminFrames.cbegin(), adminFrames.cend(), [&](const QJsonObject &f) {
+                return f.value(u"type"_s) == u"event"_s && f.value(u"name"_s) == name &&
+                       f.value(u"data"_s)[u"user"_s][u"login"_s] == u"carol"_s;
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(eventAboutCarol(u"user.created"_s), 10000);
+
+        QWebSocket carolWs;
+        QList<QJsonObject> carolFrames;
+        QVERIFY(client.open(carolWs, client.login(u"carol"_s, u"carol-pass-1"_s), carolFrames));
+        QCOMPARE(cli.runToEnd({u"user"_s, u"disable"_s, u"carol"_s}, &out), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(carolWs.state(), QAbstractSocket::UnconnectedState, 10000);
+        QCOMPARE(int(carolWs.closeCode()), 4003);
+        QVERIFY(std::any_of(carolFrames.cbegin(), carolFrames.cend(),
+                            [](const QJsonObject &f) { return f.value(u"name"_s) == u"session.revoked"_s; }));
+        QTRY_VERIFY_WITH_TIMEOUT(eventAboutCarol(u"user.updated"_s), 10000);
+        QCOMPARE(adminWs.state(), QAbstractSocket::ConnectedState);
+
+        // Every event the admin got live came in seq order, once, and none of the log's was left out.
+        QList<qint64> seqs;
+        for (const QJsonObject &f : std::as_const(adminFrames))
+            if (f.value(u"type"_s) == u"event"_s)
+                seqs.append(f.value(u"seq"_s).toInteger());
+        QVERIFY(std::is_sorted(seqs.cbegin(), seqs.cend()));
+        QCOMPARE(QSet<qint64>(seqs.cbegin(), seqs.cend()).size(), seqs.size());
+        auto c = era::storage::openConnection(m_db.url());
+        QVERIFY(c);
+        auto logged = (*c)->exec(u"SELECT COUNT(*) FROM events WHERE seq >= $1 AND seq <= $2 AND "
+                                 "audience LIKE '%role:admin%'"_s,
+                                 {seqs.first(), seqs.last()});
+        QVERIFY(logged);
+        QCOMPARE(logged->at(0, 0).toLongLong(), qint64(seqs.size()));
+    }
+
     void queueAndChannelCommandsPrepareAChannel()
     {
         ServerProcess cli(m_dataDir->path(), m_db.url());
