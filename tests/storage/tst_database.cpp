@@ -93,6 +93,46 @@ private:
         return n ? *n : -1;
     }
 
+    // One job that appends one event named `name`, waited for.
+    static bool appendSync(Database &db, const QString &name)
+    {
+        Status s = db.submitWriteSync([&](WriteTx &tx) { return appendNamed(tx, name); });
+        if (!s)
+            qWarning("append %s failed: %s", qPrintable(name), qPrintable(s.error().message));
+        return bool(s);
+    }
+
+    // A server's Database and a second one on the same database, as the command line opens it, with what the
+    // server's emits.
+    struct ServerAndCli {
+        std::unique_ptr<Database> server;
+        std::unique_ptr<Database> cli;
+        std::unique_ptr<EmittedEvents> seen;
+    };
+    ServerAndCli openServerAndCli(int serverPollMs = 0)
+    {
+        ServerAndCli out{open(nullptr, serverPollMs), open(), nullptr};
+        if (out.server)
+            out.seen = std::make_unique<EmittedEvents>(*out.server);
+        return out;
+    }
+
+    // The server emitted `expected`, and exactly the log's events in its order.
+    void verifyEmitted(const EmittedEvents &seen, Database &server, const QStringList &expected)
+    {
+        QTRY_COMPARE(seen.names(), expected);
+        QCOMPARE(seen.seqs(), loggedSeqs(server));
+    }
+
+    QList<qint64> loggedSeqs(Database &db)
+    {
+        auto log = db.readSync<EventList>([](Connection &c) { return eventlog::readSince(c, 0, 1000); });
+        QList<qint64> out;
+        for (const Event &e : log ? *log : EventList())
+            out.append(e.seq);
+        return out;
+    }
+
 private Q_SLOTS:
     void initTestCase_data() { StorageTestBackend::addBackendRows(); }
 
@@ -577,49 +617,26 @@ private Q_SLOTS:
         QVERIFY(**seq > 0);
     }
 
-    // One job that appends one event named `name`, waited for.
-    static bool appendSync(Database &db, const QString &name)
-    {
-        Status s = db.submitWriteSync([&](WriteTx &tx) { return appendNamed(tx, name); });
-        if (!s)
-            qWarning("append %s failed: %s", qPrintable(name), qPrintable(s.error().message));
-        return bool(s);
-    }
-
-    QList<qint64> loggedSeqs(Database &db)
-    {
-        auto log = db.readSync<EventList>([](Connection &c) { return eventlog::readSince(c, 0, 1000); });
-        QList<qint64> out;
-        for (const Event &e : log ? *log : EventList())
-            out.append(e.seq);
-        return out;
-    }
-
     // Another process (the command line, another node) appends events to the same log: they reach this
     // process's subscribers in seq order, before the next event of its own, and once.
     void eventsAnotherProcessCommittedAreEmittedBeforeTheNextOwnEvent()
     {
-        auto server = open();
-        auto cli = open();
+        auto [server, cli, seen] = openServerAndCli();
         QVERIFY(server && cli);
-        EmittedEvents seen(*server);
         QVERIFY(appendSync(*server, u"own.1"_s));
         QVERIFY(appendSync(*cli, u"cli.1"_s));
         QVERIFY(appendSync(*cli, u"cli.2"_s));
         QVERIFY(appendSync(*server, u"own.2"_s));
 
         const QStringList expected{u"own.1"_s, u"cli.1"_s, u"cli.2"_s, u"own.2"_s};
-        QTRY_COMPARE(seen.names(), expected);
-        QCOMPARE(seen.seqs(), loggedSeqs(*server));
+        verifyEmitted(*seen, *server, expected);
     }
 
     // The isolated attempt (a batch with a failing job) finds them too.
     void eventsAnotherProcessCommittedAreEmittedByABatchWithAFailingJob()
     {
-        auto server = open();
-        auto cli = open();
+        auto [server, cli, seen] = openServerAndCli();
         QVERIFY(server && cli);
-        EmittedEvents seen(*server);
         QVERIFY(appendSync(*server, u"own.1"_s));
         QVERIFY(appendSync(*cli, u"cli.1"_s));
 
@@ -644,24 +661,20 @@ private Q_SLOTS:
         QTRY_COMPARE(delivered.load(), 3);
 
         const QStringList expected{u"own.1"_s, u"cli.1"_s, u"own.2"_s, u"own.3"_s};
-        QTRY_COMPARE(seen.names(), expected);
-        QCOMPARE(seen.seqs(), loggedSeqs(*server));
+        verifyEmitted(*seen, *server, expected);
     }
 
     void eventsAnotherProcessCommittedAreEmittedWhileIdle()
     {
-        auto server = open(nullptr, 20);
-        auto cli = open();
+        auto [server, cli, seen] = openServerAndCli(20);
         QVERIFY(server && cli);
-        EmittedEvents seen(*server);
         QVERIFY(appendSync(*cli, u"cli.1"_s));
-        QTRY_COMPARE(seen.names(), QStringList{u"cli.1"_s});
+        QTRY_COMPARE(seen->names(), QStringList{u"cli.1"_s});
 
         // Not again, and the next own event follows it.
         QVERIFY(appendSync(*server, u"own.1"_s));
         const QStringList expected{u"cli.1"_s, u"own.1"_s};
-        QTRY_COMPARE(seen.names(), expected);
-        QCOMPARE(seen.seqs(), loggedSeqs(*server));
+        verifyEmitted(*seen, *server, expected);
     }
 
     // A writer that has taken a seq and not committed yet holds the others back (PostgreSQL: the writers'
@@ -669,10 +682,8 @@ private Q_SLOTS:
     // the earlier one, committed after, would be skipped by every subscriber.
     void aWriterHoldingASeqHoldsBackTheOthersSoNoEventIsSkipped()
     {
-        auto server = open();
-        auto cli = open();
+        auto [server, cli, seen] = openServerAndCli();
         QVERIFY(server && cli);
-        EmittedEvents seen(*server);
         QVERIFY(appendSync(*server, u"own.1"_s));
 
         Gate gate;
@@ -693,8 +704,7 @@ private Q_SLOTS:
         QTRY_VERIFY(done.load());
 
         const QStringList expected{u"own.1"_s, u"cli.slow"_s, u"own.2"_s};
-        QTRY_COMPARE(seen.names(), expected);
-        QCOMPARE(seen.seqs(), loggedSeqs(*server));
+        verifyEmitted(*seen, *server, expected);
     }
 
     void readJobsCannotWrite()
