@@ -5,7 +5,6 @@
 #include "files/FileReadRule.h"
 #include "files/FileStore.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QPointer>
 #include <QTcpSocket>
@@ -59,54 +58,8 @@ RangeRequest parseRange(const QByteArray &header, qint64 size)
     return {RangeRequest::Partial, first, qMin(last, size - 1)};
 }
 
-namespace {
-
-// A window of a file as a device of its own: the responder takes Content-Length from size() and streams the
-// device in small chunks, so a range is sent without reading more than that into memory.
-class FileWindow : public QIODevice {
-public:
-    FileWindow(const QString &path, qint64 offset, qint64 length)
-        : m_file(path), m_offset(offset), m_length(length)
-    {}
-    bool openWindow()
-    {
-        return m_file.open(QIODevice::ReadOnly) && open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-    }
-    bool isSequential() const override { return false; }
-    qint64 size() const override { return m_length; }
-    bool seek(qint64 pos) override
-    {
-        if (!QIODevice::seek(pos))
-            return false;
-        m_cursor = pos;
-        return true;
-    }
-
-protected:
-    qint64 readData(char *data, qint64 maxSize) override
-    {
-        const qint64 left = m_length - m_cursor;
-        if (left <= 0)
-            return -1;
-        if (m_file.pos() != m_offset + m_cursor && !m_file.seek(m_offset + m_cursor))
-            return -1;
-        const qint64 n = m_file.read(data, qMin(maxSize, left));
-        if (n > 0)
-            m_cursor += n;
-        return n;
-    }
-    qint64 writeData(const char *, qint64) override { return -1; }
-
-private:
-    QFile m_file;
-    qint64 m_offset;
-    qint64 m_length;
-    qint64 m_cursor = 0;
-};
-
-} // namespace
-
-// An answer written later, like HttpReply, that can also stream a file with the headers files need.
+// An answer written later, like HttpReply, that can also write the head of a file with the headers files need
+// (its body is a FileDownload's).
 class FileReply {
 public:
     FileReply(QHttpServerResponder &&responder, QByteArray route, Metrics *metrics)
@@ -155,40 +108,36 @@ public:
         m_state->responder.write({{"ETag", etag}, {"Cache-Control", cacheControl()}}, Code::NotModified);
     }
 
-    // Streams `body` (taken over) with the file headers; a 206 when contentRange is set.
-    void file(QIODevice *body, const QByteArray &mime, const QByteArray &etag, const QByteArray &contentRange)
+    // The connection, or null once the client is gone.
+    QTcpSocket *socket() const { return m_state->socket; }
+
+    // Writes the head of a file's answer (a 206 when contentRange is set) whose body of `length` bytes the
+    // caller writes to socket() next; false when the client is gone.
+    bool fileHead(qint64 length, const QByteArray &mime, const QByteArray &etag,
+                  const QByteArray &contentRange)
     {
         const Code status = contentRange.isEmpty() ? Code::Ok : Code::PartialContent;
-        if (!begin(status)) {
-            delete body;
-            return;
-        }
+        if (!begin(status))
+            return false;
         // Uploaded content is shown only as what it was sniffed to be, never run as a page of our origin.
         const QByteArray disposition =
             mime.startsWith("image/") || mime.startsWith("audio/") || mime.startsWith("video/")
                 ? "inline"
                 : "attachment";
-        if (contentRange.isEmpty())
-            m_state->responder.write(body,
-                                     {{"Content-Type", mime},
-                                      {"ETag", etag},
-                                      {"Cache-Control", cacheControl()},
-                                      {"Accept-Ranges", "bytes"},
-                                      {"Content-Disposition", disposition},
-                                      {"X-Content-Type-Options", "nosniff"},
-                                      {"Content-Security-Policy", "sandbox; default-src 'none'"}},
-                                     status);
-        else
-            m_state->responder.write(body,
-                                     {{"Content-Type", mime},
-                                      {"Content-Range", contentRange},
-                                      {"ETag", etag},
-                                      {"Cache-Control", cacheControl()},
-                                      {"Accept-Ranges", "bytes"},
-                                      {"Content-Disposition", disposition},
-                                      {"X-Content-Type-Options", "nosniff"},
-                                      {"Content-Security-Policy", "sandbox; default-src 'none'"}},
-                                     status);
+        QHttpServerResponder &out = m_state->responder;
+        out.writeStatusLine(status);
+        out.writeHeader("Content-Length", QByteArray::number(length));
+        out.writeHeader("Content-Type", mime);
+        if (!contentRange.isEmpty())
+            out.writeHeader("Content-Range", contentRange);
+        out.writeHeaders({{"ETag", etag},
+                          {"Cache-Control", cacheControl()},
+                          {"Accept-Ranges", "bytes"},
+                          {"Content-Disposition", disposition},
+                          {"X-Content-Type-Options", "nosniff"},
+                          {"Content-Security-Policy", "sandbox; default-src 'none'"}});
+        out.writeBody(QByteArray()); // ends the head
+        return true;
     }
 
 private:
@@ -220,9 +169,27 @@ private:
 FilesApi::FilesApi(QHttpServer &server, accounts::AccountService &accounts, files::FileStore &store,
                    files::FileReadRule &readRule, Metrics &metrics, Options options, QObject *parent)
     : QObject(parent), m_server(server), m_accounts(accounts), m_store(store), m_readRule(readRule),
-      m_metrics(metrics), m_options(options)
+      m_metrics(metrics), m_options(std::move(options))
 {
+    m_readers.setMaxThreadCount(qMax(1, m_options.readThreads));
     routes();
+}
+
+void FilesApi::download(FileReply reply, const files::OpenedFile &file, qint64 first, qint64 length,
+                        const QByteArray &etag, const QByteArray &contentRange)
+{
+    QTcpSocket *socket = reply.socket();
+    if (!socket) {
+        reply.fileHead(length, {}, etag, contentRange); // the client is gone: only counts the request
+        return;
+    }
+    // The network thread never waits on the disk: the reader opens and reads on m_readers, and the head is
+    // written once the file is open, so a file whose bytes are missing is still a 404.
+    auto *reader = new FileChunkReader(&m_readers, file.path, first, length, m_options.reading);
+    auto *body = new FileDownload(socket, reader, m_options.socketHighWaterBytes, m_downloads);
+    body->start([reply, length, mime = file.mime.toLatin1(), etag,
+                 contentRange]() mutable { return reply.fileHead(length, mime, etag, contentRange); },
+                [reply](const Error &e) mutable { reply.error(e); });
 }
 
 void FilesApi::withPrincipal(const QHttpServerRequest &request, FileReply reply, Authed next)
@@ -284,7 +251,7 @@ void FilesApi::routes()
                                   r.error({u"bad_args"_s, u"a file id is 64 hex digits"_s});
                                   return;
                               }
-                              auto send = [r, range, ifNoneMatch](Result<files::OpenedFile> f) mutable {
+                              auto send = [this, r, range, ifNoneMatch](Result<files::OpenedFile> f) mutable {
                                   if (!f) {
                                       r.error(f.error());
                                       return;
@@ -303,18 +270,12 @@ void FilesApi::routes()
                                   const bool partial = wanted.kind == RangeRequest::Partial;
                                   const qint64 first = partial ? wanted.first : 0;
                                   const qint64 length = partial ? wanted.length() : f->size;
-                                  auto *body = new FileWindow(f->path, first, length);
-                                  if (!body->openWindow()) {
-                                      delete body;
-                                      r.error({u"not_found"_s, u"the file's content is missing"_s});
-                                      return;
-                                  }
                                   const QByteArray contentRange =
                                       partial ? "bytes " + QByteArray::number(wanted.first) + '-' +
                                                     QByteArray::number(wanted.last) + '/' +
                                                     QByteArray::number(f->size)
                                               : QByteArray();
-                                  r.file(body, f->mime.toLatin1(), etag, contentRange);
+                                  download(r, *f, first, length, etag, contentRange);
                               };
                               // The rule's answer first (403, or 404 for an unknown id); a thumbnail is
                               // readable where its image is.

@@ -1,16 +1,21 @@
 #pragma once
 
 #include "accounts/AccountService.h"
+#include "api/http/FileChunkReader.h"
+#include "api/http/FileDownload.h"
 
 #include <QHttpServer>
 #include <QObject>
+#include <QThreadPool>
 #include <functional>
+#include <memory>
 
 namespace era {
 class Metrics;
 namespace files {
 class FileReadRule;
 class FileStore;
+struct OpenedFile;
 } // namespace files
 } // namespace era
 
@@ -45,16 +50,28 @@ public:
     struct Options {
         qint64 maxBytes = 20 * 1024 * 1024; // larger uploads get 413 (too_large) from the store
         int thumbnailSide = 320;
+        // Downloads: read on readThreads workers of their own, in chunks, a few ahead of the connection
+        // (FileChunkReader), and written while the socket holds fewer unsent bytes than socketHighWaterBytes
+        // (FileDownload).
+        int readThreads = 2;
+        FileChunkReader::Options reading = {};
+        qint64 socketHighWaterBytes = 256 * 1024;
     };
 
     FilesApi(QHttpServer &server, accounts::AccountService &accounts, files::FileStore &store,
              files::FileReadRule &readRule, Metrics &metrics, Options options, QObject *parent = nullptr);
+
+    // The downloads in progress and what they hold.
+    const DownloadStats &downloads() const { return *m_downloads; }
 
 private:
     using Authed = std::function<void(const accounts::Principal &, FileReply &)>;
     void routes();
     // Runs `next` after checking the bearer token; answers 401 itself when it is missing or bad.
     void withPrincipal(const QHttpServerRequest &request, FileReply reply, Authed next);
+    // Answers with bytes [first, first + length) of the file, read off the network thread.
+    void download(FileReply reply, const files::OpenedFile &file, qint64 first, qint64 length,
+                  const QByteArray &etag, const QByteArray &contentRange);
 
     QHttpServer &m_server;
     accounts::AccountService &m_accounts;
@@ -62,6 +79,8 @@ private:
     files::FileReadRule &m_readRule;
     Metrics &m_metrics;
     Options m_options;
+    QThreadPool m_readers; // its destructor waits for the reads in flight
+    std::shared_ptr<DownloadStats> m_downloads = std::make_shared<DownloadStats>();
 };
 
 } // namespace era::api
