@@ -19,10 +19,14 @@ FileDownload::FileDownload(QTcpSocket *socket, FileChunkReader *reader, qint64 s
     ++m_stats->inProgress;
     connect(m_reader, &FileChunkReader::advanced, this, &FileDownload::pump);
     connect(m_reader, &FileChunkReader::failed, this, &FileDownload::fail);
-    connect(socket, &QIODevice::bytesWritten, this, &FileDownload::pump);
-    // Under TLS, bytesWritten means "encrypted", not "sent": the encrypted bytes wait in the socket beneath.
-    if (auto *tls = qobject_cast<QSslSocket *>(socket))
+    // Under TLS, bytesWritten means "encrypted", not "sent", and comes while the encrypted bytes still wait
+    // in OpenSSL's buffer, counted nowhere: writing then would overshoot the threshold by up to its size
+    // again. encryptedBytesWritten comes once they have reached the socket beneath and some of it left.
+    auto *tls = qobject_cast<QSslSocket *>(socket);
+    if (tls && tls->isEncrypted())
         connect(tls, &QSslSocket::encryptedBytesWritten, this, &FileDownload::pump);
+    else
+        connect(socket, &QIODevice::bytesWritten, this, &FileDownload::pump);
 }
 
 FileDownload::~FileDownload()
