@@ -382,9 +382,15 @@ void TelegramConnector::fetchMedia(const QString &providerRef, qint64 maxBytes, 
                     return finish(tooLarge(state->bytes.size()));
                 const int status = download->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
                 if (download->error() != QNetworkReply::NoError || status != 200) {
-                    const bool passing = status == 0 || status >= 500;
+                    // No answer, a server fault, a timeout or a rate limit passes; anything else is the
+                    // file's.
+                    const bool passing = status == 0 || status >= 500 || status == 408 || status == 429;
+                    QJsonObject details;
+                    if (const int retryAfter = download->rawHeader("Retry-After").toInt(); retryAfter > 0)
+                        details.insert(QStringLiteral("retry_after"), retryAfter);
                     return finish(Error{passing ? QStringLiteral("unavailable") : QStringLiteral("not_found"),
-                                        QStringLiteral("download failed: ") + download->errorString()});
+                                        QStringLiteral("download failed: ") + download->errorString(),
+                                        details});
                 }
                 state->bytes += download->readAll();
                 finish(std::move(state->bytes));

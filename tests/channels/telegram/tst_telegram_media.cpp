@@ -175,6 +175,8 @@ private Q_SLOTS:
         QTest::newRow("getFile 429") << u"getFile"_s << 429;
         QTest::newRow("download 500") << u"download"_s << 500;
         QTest::newRow("download 503") << u"download"_s << 503;
+        QTest::newRow("download 429") << u"download"_s << 429;
+        QTest::newRow("download 408") << u"download"_s << 408;
     }
     void passingFaultsAreRetriedUntilTheFileIsReady()
     {
