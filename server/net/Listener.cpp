@@ -78,7 +78,8 @@ private:
 
 // A socket handed to QHttpServer: counts itself as an open HTTP connection until it is destroyed
 // (QHttpServer may disconnect() every signal of a socket, so destroyed() is not enough), and closes
-// itself when a keep-alive connection stays idle (QHttpServer 6.4 never does).
+// itself when a keep-alive connection stays idle (QHttpServer 6.4 never does), or aborts it when its peer
+// has taken none of the answer for as long (a stalled reader would hold the rest in memory forever).
 class HttpIdleWatch final : public SweptConnection {
 public:
     explicit HttpIdleWatch(QTcpSocket *socket) : m_socket(socket) {}
@@ -92,6 +93,10 @@ public:
         m_connections[0] = QObject::connect(m_socket, &QIODevice::readyRead, m_socket, [this] { touch(); });
         m_connections[1] =
             QObject::connect(m_socket, &QIODevice::bytesWritten, m_socket, [this] { touch(); });
+        // Under TLS, bytesWritten says "encrypted"; what reached the peer is encryptedBytesWritten.
+        if (auto *tls = qobject_cast<QSslSocket *>(m_socket))
+            m_connections[2] =
+                QObject::connect(tls, &QSslSocket::encryptedBytesWritten, m_socket, [this] { touch(); });
     }
     void stop()
     {
@@ -106,10 +111,16 @@ public:
 
     void sweep(qint64 nowMs) override
     {
-        if (nowMs - m_lastActivityMs >= m_listener->m_settings.httpIdleMs && m_socket->bytesToWrite() == 0) {
-            touch(); // give disconnectFromHost() its time before asking again
+        if (nowMs - m_lastActivityMs < m_listener->m_settings.httpIdleMs)
+            return;
+        touch(); // give disconnectFromHost() its time before asking again
+        qint64 unsent = m_socket->bytesToWrite();
+        if (auto *tls = qobject_cast<QSslSocket *>(m_socket))
+            unsent += tls->encryptedBytesToWrite();
+        if (unsent == 0)
             m_socket->disconnectFromHost();
-        }
+        else
+            m_socket->abort(); // disconnectFromHost() would wait for a peer that takes nothing
     }
     void abandon() override
     {
@@ -120,7 +131,7 @@ public:
 private:
     QTcpSocket *m_socket;
     QPointer<Listener> m_listener;
-    QMetaObject::Connection m_connections[2];
+    QMetaObject::Connection m_connections[3];
     qint64 m_lastActivityMs = 0;
 };
 

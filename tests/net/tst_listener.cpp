@@ -84,6 +84,9 @@ class TestListener : public QObject {
     {
         m_http = std::make_unique<QHttpServer>();
         m_http->route(QStringLiteral("/hello"), [] { return QStringLiteral("hi"); });
+        // More than the kernel's socket buffers on both sides hold, so a reader that stalls leaves most of it
+        // unsent in the server.
+        m_http->route(QStringLiteral("/big"), [] { return QByteArray(32 << 20, 'b'); });
         m_http->route(QStringLiteral("/echo"), QHttpServerRequest::Method::Post,
                       [](const QHttpServerRequest &request) { return QHttpServerResponse(request.body()); });
         m_listener = std::make_unique<Listener>(m_http.get(), std::move(options));
@@ -368,6 +371,39 @@ private Q_SLOTS:
         QCOMPARE(statusOf(takeResponse(socket, buffer)), 200);
         QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
         QTRY_COMPARE(m_listener->openConnections(), 0);
+    }
+
+    void aClientThatStopsReadingIsDroppedAfterTheIdleTimeout_data()
+    {
+        QTest::addColumn<bool>("tls");
+        QTest::newRow("http") << false;
+        QTest::newRow("https") << true;
+    }
+    void aClientThatStopsReadingIsDroppedAfterTheIdleTimeout()
+    {
+        QFETCH(bool, tls);
+        if (tls && !m_tls)
+            QSKIP("openssl is not available to make a test certificate");
+        ListenerOptions options = defaults();
+        options.httpIdleTimeoutSec = 1;
+        if (tls)
+            options.tls = m_tls;
+        QVERIFY(start(options));
+        QSslSocket client;
+        client.setReadBufferSize(4096); // takes a little of the answer, then nothing
+        if (tls) {
+            client.setPeerVerifyMode(QSslSocket::VerifyNone);
+            client.connectToHostEncrypted(QStringLiteral("localhost"), m_port);
+            QVERIFY(QTest::qWaitFor([&] { return client.isEncrypted(); }, 5000));
+        } else {
+            client.connectToHost(QHostAddress::LocalHost, m_port);
+            QVERIFY(client.waitForConnected(5000));
+        }
+        client.write("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_COMPARE(m_listener->openConnections(), 1);
+        // Not a keep-alive connection at rest: most of the answer waits for the client, and once the client
+        // has taken nothing for the idle timeout, the server lets go of the connection and what it held.
+        QTRY_COMPARE_WITH_TIMEOUT(m_listener->openConnections(), 0, 10000);
     }
 
     void destroyingTheListenerClosesItsPeers()
