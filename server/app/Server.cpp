@@ -164,8 +164,17 @@ Result<std::unique_ptr<Server>> Server::start(const Config &config)
         parts->metrics.set("era_ws_sessions", "state=\"authenticated\"",
                            parts->gateway->authenticatedCount());
         parts->metrics.set("era_events_last_seq", {}, double(parts->bus.lastSeq()));
+        if (parts->filesApi) {
+            const api::DownloadStats &downloads = parts->filesApi->downloads();
+            parts->metrics.set("era_file_downloads", "state=\"sending\"", downloads.inProgress);
+            parts->metrics.set("era_file_downloads", "state=\"waiting_for_client\"",
+                               downloads.waitingForClient);
+        }
     };
     m->metrics.describe("era_open_connections", "gauge", "Open TCP connections (HTTP and WebSocket).");
+    m->metrics.describe("era_file_downloads", "gauge",
+                        "File bodies being sent; waiting_for_client: of those, the ones whose client takes "
+                        "nothing now");
     m->httpApi =
         std::make_unique<api::HttpApi>(*m->http, *m->accounts, *m->channels, *m->db, m->metrics, httpOptions);
     api::FilesApi::Options filesOptions;

@@ -349,6 +349,8 @@ private Q_SLOTS:
         QVERIFY(text.contains("era_http_requests_total{route=\"/healthz\",status=\"200\"} 1"));
         QVERIFY(text.contains("era_commit_latency_seconds_bucket{le=\"+Inf\"}"));
         QVERIFY(text.contains("era_commit_latency_seconds_count "));
+        QVERIFY(text.contains("era_file_downloads{state=\"sending\"} 0"));
+        QVERIFY(text.contains("era_file_downloads{state=\"waiting_for_client\"} 0"));
     }
 };
 
