@@ -118,11 +118,8 @@ private Q_SLOTS:
     void init()
     {
         m_backend.prepare();
-        era::storage::DatabaseOptions o;
-        o.url = m_backend.url();
-        auto db = era::storage::Database::open(o);
-        QVERIFY(db);
-        m_db = std::move(*db);
+        m_db = m_backend.openDatabase();
+        QVERIFY(m_db);
         m_events.clear();
         connect(m_db.get(), &era::storage::Database::committed, this,
                 [this](const era::EventList &events) { m_events += events; });

@@ -228,11 +228,8 @@ private Q_SLOTS:
     void init()
     {
         m_backend.prepare();
-        era::storage::DatabaseOptions o;
-        o.url = m_backend.url();
-        auto db = era::storage::Database::open(o);
-        QVERIFY(db);
-        m_db = std::move(*db);
+        m_db = m_backend.openDatabase();
+        QVERIFY(m_db);
         m_events.clear();
         m_eventSink = std::make_unique<QObject>();
         connect(m_db.get(), &era::storage::Database::committed, m_eventSink.get(),

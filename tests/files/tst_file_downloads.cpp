@@ -203,11 +203,8 @@ private Q_SLOTS:
         QFETCH_GLOBAL(bool, tls);
         m_tls = tls;
         m_backend.prepare();
-        era::storage::DatabaseOptions o;
-        o.url = m_backend.url();
-        auto db = era::storage::Database::open(o);
-        ERA_VERIFY_OK(db);
-        m_db = std::move(db).value();
+        m_db = m_backend.openDatabase();
+        QVERIFY(m_db);
 
         era::accounts::AccountService::Options accountOptions;
         accountOptions.hashCost = {1, 8192};

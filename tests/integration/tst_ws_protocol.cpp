@@ -426,11 +426,9 @@ private Q_SLOTS:
                      true);
         {
             // Prune everything but the newest event, as the retention timer would after a month.
-            era::storage::DatabaseOptions o;
-            o.url = m_db.url();
-            auto db = era::storage::Database::open(o);
+            auto db = m_db.openDatabase();
             QVERIFY(db);
-            auto pruned = (*db)->writeSync<qint64>([](era::storage::WriteTx &tx) {
+            auto pruned = db->writeSync<qint64>([](era::storage::WriteTx &tx) {
                 return era::storage::eventlog::prune(tx, QDateTime::currentMSecsSinceEpoch() + 60000);
             });
             QVERIFY(pruned && *pruned > 0);

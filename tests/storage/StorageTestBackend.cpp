@@ -68,3 +68,15 @@ double counterValue(const era::Metrics &metrics, const QByteArray &name)
     }
     return 0;
 }
+
+std::unique_ptr<era::storage::Database> StorageTestBackend::openDatabase() const
+{
+    era::storage::DatabaseOptions options;
+    options.url = m_url;
+    auto db = era::storage::Database::open(options);
+    if (!db) {
+        qWarning("cannot open the test database: %s", qPrintable(db.error().message));
+        return nullptr;
+    }
+    return std::move(db).value();
+}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Metrics.h"
+#include "storage/Database.h"
 
 #include <QString>
 #include <QTemporaryDir>
@@ -32,6 +33,8 @@ public:
     QString backend() const { return m_backend; }
     // The url of this test's database (the same on every call within one test function).
     QString url() const { return m_url; }
+    // A Database on it with default options; null, with the reason logged, when it cannot be opened.
+    std::unique_ptr<era::storage::Database> openDatabase() const;
 
 private:
     QString m_backend;

@@ -126,11 +126,8 @@ private Q_SLOTS:
     void init()
     {
         m_backend.prepare();
-        era::storage::DatabaseOptions o;
-        o.url = m_backend.url();
-        auto db = era::storage::Database::open(o);
-        ERA_VERIFY_OK(db);
-        m_db = std::move(*db);
+        m_db = m_backend.openDatabase();
+        QVERIFY(m_db);
         auto id = m_db->writeSync<qint64>([](era::storage::WriteTx &tx) -> era::Result<qint64> {
             auto r = tx.exec(u"INSERT INTO channels (kind, name, settings, created_at, updated_at) "
                              "VALUES ('telegram', 'Support bot', '{}', 0, 0) RETURNING id"_s);
