@@ -14,14 +14,15 @@ BatchTx::BatchTx(Connection &c, EventList &events, bool deferRows, qint64 horizo
 Status BatchTx::tookSeqs(qint64 first, qint64 last, bool resolvedAtCommit)
 {
     if (!m_tookSeq) {
-        m_tookSeq = true;
         if (first > m_horizon + 1) {
-            // Usually seqs nobody used (a rolled-back batch on PostgreSQL): then nothing is read.
+            // Usually seqs nobody used (a rolled-back batch on PostgreSQL): then nothing is read. A failed
+            // read fails the job, and the next seq taken tries again.
             auto missed = eventrows::readBetween(m_connection, m_horizon, first);
             if (!missed)
                 return missed.error();
             m_foreign = std::move(missed).value();
         }
+        m_tookSeq = true;
     }
     if (resolvedAtCommit)
         m_resolvedThrough = qMax(m_resolvedThrough, last);
