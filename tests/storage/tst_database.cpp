@@ -3,6 +3,7 @@
 #include "WriterGate.h"
 #include "storage/Database.h"
 #include "storage/EventLog.h"
+#include "storage/OpenConnection.h"
 
 #include <QScopeGuard>
 #include <QTest>
@@ -115,6 +116,14 @@ private:
         if (out.server)
             out.seen = std::make_unique<EmittedEvents>(*out.server);
         return out;
+    }
+
+    // PostgreSQL sessions waiting for the writers' lock of this test's events table (eventrows::lockWriters).
+    static qint64 waitersOnTheWritersLock(Connection &c)
+    {
+        auto r = c.exec(u"SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND "
+                        "classid = 1701994810 AND objid = 'events'::regclass::oid"_s);
+        return r ? r->at(0, 0).toLongLong() : -1;
     }
 
     // The server emitted `expected`, and exactly the log's events in its order.
@@ -687,6 +696,7 @@ private Q_SLOTS:
         QVERIFY(appendSync(*server, u"own.1"_s));
 
         Gate gate;
+        const auto release = qScopeGuard([&] { gate.open(); }); // a failed check must not leave it held
         cli->submitWrite(nullptr,
                          [&](WriteTx &tx) -> Status {
                              if (Status s = appendNamed(tx, u"cli.slow"_s); !s)
@@ -699,7 +709,13 @@ private Q_SLOTS:
         server->submitWrite(
             nullptr, [](WriteTx &tx) { return appendNamed(tx, u"own.2"_s); },
             [&](Status s) { done = bool(s); });
-        QTest::qWait(300); // time for the server's batch to take its seq and commit, were it not held back
+        if (m_backend.backend() == u"postgres"_s) {
+            // The server's batch waits on the writers' lock (without the lock it would commit now, and this
+            // never becomes true). SQLite's writer waits inside BEGIN IMMEDIATE, which nothing shows.
+            auto watcher = openConnection(m_backend.url());
+            QVERIFY(watcher);
+            QTRY_VERIFY(waitersOnTheWritersLock(**watcher) == 1);
+        }
         gate.open();
         QTRY_VERIFY(done.load());
 
