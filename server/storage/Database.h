@@ -146,7 +146,8 @@ public:
 Q_SIGNALS:
     // Emitted on the writer thread after each durable commit with the events appended in it, in seq order,
     // preceded by any events other processes committed with smaller seqs that were not emitted yet. Across
-    // emissions seqs only grow, and every event of the log after the database was opened is emitted once.
+    // emissions seqs only grow, and every event of the log after the database was opened is emitted once
+    // (with foreignEventPollMs = 0, another process's events only when a batch of this one follows them).
     // Connect with Qt::QueuedConnection (the EventBus does).
     void committed(const era::EventList &events);
 
